@@ -1,0 +1,3 @@
+package dev.chat.auth;
+
+public record WsTicketView(String ticket, long expiresIn) {}

@@ -1,0 +1,53 @@
+package dev.chat.common;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Every setting of the chat service itself, under {@code chat.*}. Quarkus' own settings stay in theirs. */
+@ConfigMapping(prefix = "chat")
+public interface ChatConfig {
+
+    Jwt jwt();
+
+    Auth auth();
+
+    Ws ws();
+
+    interface Jwt {
+        /** The {@code iss} claim of issued access tokens; verification expects the same value. */
+        @WithDefault("chat-service")
+        String issuer();
+
+        /** Access-token lifetime; the contract's default is 15 minutes. */
+        @WithDefault("PT15M")
+        Duration accessTokenTtl();
+
+        /** Refresh-token lifetime; a refresh rotates the token but keeps the family. */
+        @WithDefault("P30D")
+        Duration refreshTokenTtl();
+    }
+
+    interface Auth {
+        /**
+         * bcrypt cost factor. 10 takes about 60 ms on one core of the development machine: slow enough
+         * for offline guessing, fast enough that login does not need its own thread pool.
+         */
+        @WithDefault("10")
+        int bcryptCost();
+
+        /** Lifetime of a single-use WebSocket ticket. */
+        @WithDefault("PT30S")
+        Duration wsTicketTtl();
+    }
+
+    interface Ws {
+        /** Events queued for one connection before it counts as a slow consumer and is closed (4008). */
+        @WithDefault("1024")
+        int maxQueuedMessages();
+
+        /** Bytes queued for one connection before it counts as a slow consumer and is closed (4008). */
+        @WithDefault("1048576")
+        long maxQueuedBytes();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.chat.common;
+
+import java.util.List;
+
+/**
+ * A failure the client caused or must hear about, carrying everything its problem+json answer needs.
+ * Services throw these (or fail a {@code Uni} with them); {@link ProblemMappers} writes them out.
+ */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+
+    public ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors) {
+        super(detail, null, false, false); // expected outcomes: no stack trace to fill
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.errors = errors;
+    }
+
+    public static ProblemException invalid(String field, String message) {
+        return invalid(List.of(new Problem.FieldError(field, message)));
+    }
+
+    public static ProblemException invalid(List<Problem.FieldError> errors) {
+        return new ProblemException(400, "validation", "Invalid request", "The request has invalid fields.", errors);
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "bad-request", "Bad request", detail, null);
+    }
+
+    public static ProblemException unauthorized(String detail) {
+        return new ProblemException(401, "unauthorized", "Unauthorized", detail, null);
+    }
+
+    public static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "forbidden", "Forbidden", detail, null);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "not-found", "Not found", detail, null);
+    }
+
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(409, "conflict", "Conflict", detail, null);
+    }
+
+    public Problem toProblem() {
+        return Problems.of(status, type, title, getMessage(), errors);
+    }
+
+    public int status() {
+        return status;
+    }
+}
