@@ -1,6 +1,7 @@
 package dev.chat.common;
 
 import io.vertx.pgclient.PgException;
+import java.sql.SQLException;
 
 /** PostgreSQL outcomes that the services turn into answers rather than errors. */
 public final class Db {
@@ -9,15 +10,18 @@ public final class Db {
 
     private Db() {}
 
-    /** Whether the failure, or any cause of it, is a unique-constraint violation on the named index. */
+    /**
+     * Whether the failure, or any cause of it, is a unique-constraint violation on the named index. The
+     * reactive client raises {@link PgException}; Hibernate Reactive wraps the same error in an
+     * {@link SQLException} whose message names the constraint.
+     */
     public static boolean isUniqueViolation(Throwable failure, String constraint) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-                    && (constraint == null || constraint.equals(pg.getConstraint()))) {
-                return true;
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+                return constraint.equals(pg.getConstraint());
             }
-            if (t.getCause() == t) {
-                break;
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return sql.getMessage() != null && sql.getMessage().contains('"' + constraint + '"');
             }
         }
         return false;

@@ -1,0 +1,63 @@
+package dev.chat.auth;
+
+import static dev.chat.support.Api.newUser;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.chat.support.Api.Session;
+import dev.chat.support.OnVertx;
+import io.vertx.core.Vertx;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Ticket redemption is what the WebSocket upgrade calls; here it is exercised directly against the database. */
+@QuarkusTest
+class WsTicketTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    AuthService auth;
+
+    @Inject
+    Pool db;
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void shouldRedeemATicketOnlyOnce() {
+        Session user = newUser("once");
+        String ticket = issue(user);
+        assertEquals(UUID.fromString(user.id()), redeem(ticket));
+        assertNull(redeem(ticket));
+    }
+
+    @Test
+    void shouldNotRedeemAnExpiredTicket() {
+        Session user = newUser("expired");
+        String ticket = issue(user);
+        // Thirty seconds pass: the ticket's expiry moves into the past.
+        db.preparedQuery("UPDATE ws_tickets SET expires_at = now() - interval '1 second' WHERE user_id = $1")
+                .execute(Tuple.of(UUID.fromString(user.id()))).await().atMost(WAIT);
+        assertNull(redeem(ticket));
+    }
+
+    @Test
+    void shouldNotRedeemAnUnknownTicket() {
+        assertNull(redeem("no-such-ticket"));
+    }
+
+    private UUID redeem(String ticket) {
+        return OnVertx.await(vertx, () -> auth.redeemTicket(ticket));
+    }
+
+    private static String issue(Session user) {
+        return user.as().post("/api/auth/ws-ticket").then().statusCode(200).extract().path("ticket");
+    }
+}
