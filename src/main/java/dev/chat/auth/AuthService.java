@@ -29,15 +29,17 @@ public class AuthService {
     private final WsTicketRepository tickets;
     private final TokenService tokens;
     private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
     private final Duration ticketTtl;
 
     AuthService(UserRepository users, RefreshTokenRepository refreshTokens, WsTicketRepository tickets,
-            TokenService tokens, PasswordHasher hasher, ChatConfig config) {
+            TokenService tokens, PasswordHasher hasher, LoginThrottle throttle, ChatConfig config) {
         this.users = users;
         this.refreshTokens = refreshTokens;
         this.tickets = tickets;
         this.tokens = tokens;
         this.hasher = hasher;
+        this.throttle = throttle;
         this.ticketTtl = config.auth().wsTicketTtl();
     }
 
@@ -59,12 +61,18 @@ public class AuthService {
     }
 
     public Uni<Tokens> login(AuthRequests.Login request) {
+        throttle.check(request.username());
         return Panache.withSession(() -> users.findByUsername(request.username()))
                 .chain(user -> hasher.matches(request.password(), user != null ? user.passwordHash : null)
                         .map(ok -> ok ? user : null))
-                .chain(user -> user == null
-                        ? Uni.createFrom().failure(ProblemException.unauthorized(BAD_CREDENTIALS))
-                        : Panache.withTransaction(() -> tokens.issue(user, UUID.randomUUID())));
+                .chain(user -> {
+                    if (user == null) {
+                        throttle.failed(request.username());
+                        return Uni.createFrom().failure(ProblemException.unauthorized(BAD_CREDENTIALS));
+                    }
+                    throttle.succeeded(request.username());
+                    return Panache.withTransaction(() -> tokens.issue(user, UUID.randomUUID()));
+                });
     }
 
     /**

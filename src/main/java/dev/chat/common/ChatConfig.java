@@ -36,6 +36,13 @@ public interface ChatConfig {
         @WithDefault("10")
         int bcryptCost();
 
+        /** Failed logins allowed for one username within {@link #loginFailureWindow()} before 429. */
+        @WithDefault("10")
+        int loginMaxFailures();
+
+        @WithDefault("PT5M")
+        Duration loginFailureWindow();
+
         /** Lifetime of a single-use WebSocket ticket. */
         @WithDefault("PT30S")
         Duration wsTicketTtl();

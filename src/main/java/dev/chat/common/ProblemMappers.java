@@ -32,6 +32,9 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         Response response = Problems.response(e.toProblem());
+        if (e.retryAfterSeconds() > 0) {
+            return Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
+        }
         return e.status() == 401 ? withChallenge(response) : response;
     }
 
