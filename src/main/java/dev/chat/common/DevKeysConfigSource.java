@@ -17,8 +17,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 public class DevKeysConfigSource implements ConfigSource {
 
     private static final Set<String> PROFILES = Set.of("%dev.", "%test.");
-    private static final String SIGN_KEY = "smallrye.jwt.sign.key";
-    private static final String VERIFY_KEY = "mp.jwt.verify.publickey";
+    public static final String SIGN_KEY = "smallrye.jwt.sign.key";
+    public static final String VERIFY_KEY = "mp.jwt.verify.publickey";
 
     private volatile Map<String, String> keys;
 
@@ -62,7 +62,8 @@ public class DevKeysConfigSource implements ConfigSource {
         return current;
     }
 
-    private static Map<String, String> generate() {
+    /** A fresh RSA pair as PEM text, keyed by the two property names; also used by the black-box tests. */
+    public static Map<String, String> generate() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
