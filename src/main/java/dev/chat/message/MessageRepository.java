@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -52,6 +53,18 @@ public class MessageRepository {
                 FROM m WHERE memberships.room_id = $1 AND memberships.user_id = $2
             )
             SELECT * FROM m""".formatted(COLUMNS);
+
+    /** History: the newest page, read backwards along messages_room_seq. */
+    public static final String HISTORY_LATEST =
+            "SELECT " + COLUMNS + " FROM messages WHERE room_id = $1 ORDER BY seq DESC LIMIT $2";
+
+    /** History: the page just before seq $2, read backwards along messages_room_seq. */
+    public static final String HISTORY_BEFORE =
+            "SELECT " + COLUMNS + " FROM messages WHERE room_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3";
+
+    /** History/catch-up: the page just after seq $2, read forwards along messages_room_seq. */
+    public static final String HISTORY_AFTER =
+            "SELECT " + COLUMNS + " FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
 
     public Uni<Boolean> lockRoomForSend(SqlClient client, UUID roomId, UUID senderId) {
         return client.preparedQuery(LOCK_FOR_SEND).execute(Tuple.of(roomId, senderId))
@@ -100,25 +113,16 @@ public class MessageRepository {
      * just after {@code after}; ascending by seq. Each is one range scan of messages_room_seq.
      */
     public Uni<List<MessageView>> page(SqlClient client, UUID roomId, Long before, Long after, int limit) {
-        Uni<RowSet<Row>> rows;
         if (after != null) {
-            rows = client.preparedQuery("SELECT " + COLUMNS
-                            + " FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
-                    .execute(Tuple.of(roomId, after, (long) limit));
-            return rows.map(MessageRepository::all);
+            return client.preparedQuery(HISTORY_AFTER).execute(Tuple.of(roomId, after, (long) limit))
+                    .map(MessageRepository::all);
         }
-        if (before != null) {
-            rows = client.preparedQuery("SELECT " + COLUMNS
-                            + " FROM messages WHERE room_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3")
-                    .execute(Tuple.of(roomId, before, (long) limit));
-        } else {
-            rows = client.preparedQuery("SELECT " + COLUMNS
-                            + " FROM messages WHERE room_id = $1 ORDER BY seq DESC LIMIT $2")
-                    .execute(Tuple.of(roomId, (long) limit));
-        }
+        Uni<RowSet<Row>> rows = before != null
+                ? client.preparedQuery(HISTORY_BEFORE).execute(Tuple.of(roomId, before, (long) limit))
+                : client.preparedQuery(HISTORY_LATEST).execute(Tuple.of(roomId, (long) limit));
         return rows.map(MessageRepository::all).map(descending -> {
             List<MessageView> ascending = new ArrayList<>(descending);
-            java.util.Collections.reverse(ascending);
+            Collections.reverse(ascending);
             return ascending;
         });
     }
