@@ -1,0 +1,6 @@
+package dev.chat.message;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+public record EditMessageRequest(@NotNull @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String body) {}

@@ -1,0 +1,159 @@
+package dev.chat.message;
+
+import dev.chat.common.ProblemException;
+import dev.chat.common.Times;
+import dev.chat.fanout.ChatEvent;
+import dev.chat.fanout.EventType;
+import dev.chat.fanout.Fanout;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Sending, reading, editing and deleting messages. Each change runs in one transaction on the reactive
+ * PostgreSQL client and is published to the fan-out only after that transaction committed.
+ */
+@ApplicationScoped
+public class MessageService {
+
+    /** What a send produced: {@code created} is false when a retry found the original (clientMessageId). */
+    public record Sent(MessageView message, boolean created) {}
+
+    /** The {@code data} of {@code message.deleted}. */
+    public record Deleted(UUID id, long seq) {}
+
+    private static final String OWNER = "owner";
+    private static final String ADMIN = "admin";
+
+    private final Pool pool;
+    private final MessageRepository messages;
+    private final Fanout fanout;
+
+    MessageService(Pool pool, MessageRepository messages, Fanout fanout) {
+        this.pool = pool;
+        this.messages = messages;
+        this.fanout = fanout;
+    }
+
+    /**
+     * One transaction: lock the room row (membership check included), look for an earlier send with the same
+     * clientMessageId, check the reply target, then take the next seq and insert. Because the lock comes
+     * before the clientMessageId check, racing retries are serialized: the first inserts, the others find
+     * it. Nothing that fails after the lock burns a seq, because the seq is taken last, in the insert.
+     */
+    public Uni<Sent> send(UUID senderId, UUID roomId, SendMessageRequest request) {
+        String body = MessageBodies.check(request.body());
+        Instant now = Times.now();
+        return pool.withTransaction(conn -> messages.lockRoomForSend(conn, roomId, senderId)
+                        .chain(member -> {
+                            if (!member) {
+                                return Uni.createFrom().failure(noSuchRoom());
+                            }
+                            return request.clientMessageId() == null
+                                    ? Uni.createFrom().<MessageView>nullItem()
+                                    : messages.findByClientId(conn, roomId, senderId, request.clientMessageId());
+                        })
+                        .chain(original -> {
+                            if (original != null) {
+                                return Uni.createFrom().item(new Sent(original, false));
+                            }
+                            return checkReply(conn, roomId, request.replyToId())
+                                    .chain(() -> messages.insert(conn, roomId, senderId, body,
+                                            request.clientMessageId(), request.replyToId(), now))
+                                    .map(message -> new Sent(message, true));
+                        }))
+                .invoke(sent -> {
+                    if (sent.created()) {
+                        MessageView m = sent.message();
+                        fanout.publish(ChatEvent.of(EventType.MESSAGE_CREATED, roomId, m.seq(), now, m));
+                    }
+                });
+    }
+
+    /** A page of history, ascending by seq; {@code limit + 1} rows are read to learn {@code hasMore}. */
+    public Uni<MessagePage> history(UUID callerId, UUID roomId, Long before, Long after, int limit) {
+        return pool.withConnection(conn -> messages.role(conn, roomId, callerId)
+                        .onItem().ifNull().failWith(MessageService::noSuchRoom)
+                        .chain(role -> messages.page(conn, roomId, before, after, limit + 1)))
+                .map(found -> {
+                    boolean hasMore = found.size() > limit;
+                    if (!hasMore) {
+                        return new MessagePage(found, false);
+                    }
+                    // after: the extra row is the newest; latest/before: it is the oldest.
+                    List<MessageView> page = after != null ? found.subList(0, limit) : found.subList(1, found.size());
+                    return new MessagePage(List.copyOf(page), true);
+                });
+    }
+
+    /** Author only (403); a tombstone cannot be edited (409). */
+    public Uni<MessageView> edit(UUID callerId, UUID roomId, UUID messageId, EditMessageRequest request) {
+        String body = MessageBodies.check(request.body());
+        Instant now = Times.now();
+        return pool.withTransaction(conn -> messages.role(conn, roomId, callerId)
+                        .onItem().ifNull().failWith(MessageService::noSuchRoom)
+                        .chain(role -> messages.findForUpdate(conn, messageId, roomId))
+                        .onItem().ifNull().failWith(MessageService::noSuchMessage)
+                        .chain(message -> {
+                            if (!message.senderId().equals(callerId)) {
+                                return Uni.createFrom().failure(
+                                        ProblemException.forbidden("Only the author can edit a message."));
+                            }
+                            if (message.deleted()) {
+                                return Uni.createFrom().failure(
+                                        ProblemException.conflict("A deleted message cannot be edited."));
+                            }
+                            return messages.updateBody(conn, messageId, body, now);
+                        }))
+                .invoke(m -> fanout.publish(ChatEvent.of(EventType.MESSAGE_UPDATED, roomId, m.seq(), now, m)));
+    }
+
+    /**
+     * The author, or the room's owner or an admin, may delete. Deleting a tombstone again is a 204 that
+     * changes nothing and publishes nothing (idempotent, so that a client's retry cannot fail).
+     */
+    public Uni<Void> delete(UUID callerId, UUID roomId, UUID messageId) {
+        Instant now = Times.now();
+        return pool.withTransaction(conn -> messages.role(conn, roomId, callerId)
+                        .onItem().ifNull().failWith(MessageService::noSuchRoom)
+                        .chain(role -> messages.findForUpdate(conn, messageId, roomId)
+                                .onItem().ifNull().failWith(MessageService::noSuchMessage)
+                                .chain(message -> {
+                                    boolean moderator = OWNER.equals(role) || ADMIN.equals(role);
+                                    if (!message.senderId().equals(callerId) && !moderator) {
+                                        return Uni.createFrom().failure(ProblemException.forbidden(
+                                                "Only the author or a room owner or admin can delete a message."));
+                                    }
+                                    return message.deleted()
+                                            ? Uni.createFrom().<MessageView>nullItem()
+                                            : messages.tombstone(conn, messageId);
+                                })))
+                .invoke(m -> {
+                    if (m != null) {
+                        fanout.publish(ChatEvent.of(EventType.MESSAGE_DELETED, roomId, m.seq(), now,
+                                new Deleted(m.id(), m.seq())));
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> checkReply(io.vertx.mutiny.sqlclient.SqlClient conn, UUID roomId, UUID replyToId) {
+        if (replyToId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return messages.existsInRoom(conn, replyToId, roomId).chain(exists -> exists
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(ProblemException.invalid("replyToId", "must be a message of this room")));
+    }
+
+    static ProblemException noSuchRoom() {
+        return ProblemException.notFound("No such room.");
+    }
+
+    private static ProblemException noSuchMessage() {
+        return ProblemException.notFound("No such message.");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.chat.message;
+
+import dev.chat.common.ProblemException;
+import dev.chat.common.Times;
+import dev.chat.fanout.ChatEvent;
+import dev.chat.fanout.EventType;
+import dev.chat.fanout.Fanout;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Read/delivered receipts and typing signals. They live with messages, not rooms, because they are about
+ * message seqs: the watermarks they move are the same ones the send path advances for the sender, and they
+ * are written by the same SQL ({@link MessageRepository#advanceWatermark}).
+ */
+@ApplicationScoped
+public class ReceiptService {
+
+    /** The {@code data} of a {@code receipt} event. */
+    public record Receipt(UUID userId, String type, long seq) {}
+
+    /** The {@code data} of a {@code typing} event. */
+    public record Typing(UUID userId, boolean typing) {}
+
+    private final Pool pool;
+    private final MessageRepository messages;
+    private final Fanout fanout;
+
+    ReceiptService(Pool pool, MessageRepository messages, Fanout fanout) {
+        this.pool = pool;
+        this.messages = messages;
+        this.fanout = fanout;
+    }
+
+    /**
+     * Moves the caller's watermark. A seq at or below the stored one changes nothing and publishes nothing:
+     * a {@code receipt} event is published only when the watermark actually moved.
+     */
+    public Uni<Void> receipt(UUID userId, UUID roomId, String type, long seq) {
+        Instant now = Times.now();
+        return pool.withConnection(conn -> messages.lastSeqForMember(conn, roomId, userId)
+                        .onItem().ifNull().failWith(MessageService::noSuchRoom)
+                        .chain(lastSeq -> seq > lastSeq
+                                ? Uni.createFrom().failure(ProblemException.invalid("seq",
+                                        "must not be above the room's lastSeq (" + lastSeq + ")"))
+                                : messages.advanceWatermark(conn, roomId, userId, type, seq)))
+                .invoke(moved -> {
+                    if (moved) {
+                        fanout.publish(ChatEvent.of(EventType.RECEIPT, roomId, null, now, new Receipt(userId, type, seq)));
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** Not stored: checked for membership and handed to the fan-out for everyone but the typist. */
+    public Uni<Void> typing(UUID userId, UUID roomId, boolean typing) {
+        Instant now = Times.now();
+        return pool.withConnection(conn -> messages.role(conn, roomId, userId))
+                .onItem().ifNull().failWith(MessageService::noSuchRoom)
+                .invoke(role -> fanout.publish(new ChatEvent(EventType.TYPING, roomId, null, now,
+                        new Typing(userId, typing), userId, null)))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.chat.room;
+
+import dev.chat.user.User;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The contract's {@code Member}. */
+public record MemberView(
+        UUID userId,
+        String username,
+        String displayName,
+        String role,
+        Instant joinedAt,
+        long lastReadSeq,
+        long lastDeliveredSeq) {
+
+    public static MemberView of(Membership membership, User user) {
+        return new MemberView(user.id, user.username, user.displayName, membership.role, membership.joinedAt,
+                membership.lastReadSeq, membership.lastDeliveredSeq);
+    }
+}

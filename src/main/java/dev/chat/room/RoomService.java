@@ -1,0 +1,332 @@
+package dev.chat.room;
+
+import dev.chat.common.Db;
+import dev.chat.common.ProblemException;
+import dev.chat.common.Times;
+import dev.chat.fanout.ChatEvent;
+import dev.chat.fanout.EventType;
+import dev.chat.fanout.Fanout;
+import dev.chat.user.User;
+import dev.chat.user.UserRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Rooms and memberships. Every change commits first and is published to the fan-out after ({@code .invoke}
+ * after {@code Panache.withTransaction}), so that no event describes a rolled-back change. Membership changes
+ * lock the room row, which serializes them per room (member count, owner hand-over) and orders them with
+ * the sends that lock the same row.
+ */
+@ApplicationScoped
+public class RoomService {
+
+    /** A room answer that may be new (201) or an existing one (200). */
+    public record Outcome(RoomView room, boolean created) {}
+
+    /** The {@code data} of {@code member.added}. */
+    public record MemberAdded(RoomView room, MemberView member) {}
+
+    /** The {@code data} of {@code member.removed}. */
+    public record MemberRemoved(UUID roomId, UUID userId) {}
+
+    private record Added(RoomView room, List<MemberView> members) {}
+
+    /** After a removal: the room as it is now, or null when its last member left and it was deleted. */
+    private record Removed(RoomView room, UUID userId) {}
+
+    private static final String DIRECT_PAIR_INDEX = "rooms_direct_pair";
+
+    private final RoomRepository rooms;
+    private final MembershipRepository memberships;
+    private final UserRepository users;
+    private final RoomListQuery list;
+    private final Fanout fanout;
+
+    RoomService(RoomRepository rooms, MembershipRepository memberships, UserRepository users, RoomListQuery list,
+            Fanout fanout) {
+        this.rooms = rooms;
+        this.memberships = memberships;
+        this.users = users;
+        this.list = list;
+        this.fanout = fanout;
+    }
+
+    /**
+     * A group room; the creator is its owner. {@code memberIds} naming the creator or naming someone twice is
+     * fine; any unknown id fails the whole request (400, {@code memberIds}) and nothing is created.
+     */
+    public Uni<RoomView> createGroup(UUID creatorId, CreateRoomRequest request) {
+        Set<UUID> everyone = new LinkedHashSet<>();
+        everyone.add(creatorId);
+        if (request.memberIds() != null) {
+            everyone.addAll(request.memberIds());
+        }
+        Instant now = Times.now();
+        return Panache.withTransaction(() -> users.list("id in ?1", everyone).chain(found -> {
+                    if (found.size() != everyone.size()) {
+                        return Uni.createFrom().<Added>failure(
+                                ProblemException.invalid("memberIds", "contains ids of no user"));
+                    }
+                    Room room = newRoom(Room.GROUP, request.name().strip(), now, everyone.size());
+                    Map<UUID, User> byId = found.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
+                    List<Membership> members = new ArrayList<>();
+                    List<MemberView> views = new ArrayList<>();
+                    for (UUID id : everyone) { // creator first: the owner is also the longest-standing member
+                        Membership m = Membership.of(room.id, id, id.equals(creatorId) ? Membership.OWNER
+                                : Membership.MEMBER, now);
+                        members.add(m);
+                        views.add(MemberView.of(m, byId.get(id)));
+                    }
+                    return rooms.persist(room).chain(() -> memberships.persist(members))
+                            .map(v -> new Added(RoomView.of(room), views));
+                }))
+                .invoke(this::publishAdded)
+                .map(Added::room);
+    }
+
+    /**
+     * The one direct room of the caller and another user: created on the first call, the same room after.
+     * Two first calls racing each other both insert; the unique index rooms_direct_pair lets one commit,
+     * and the loser answers with the winner's room. An unknown user is 400 ({@code userId}), as an unknown
+     * member id is for group rooms.
+     */
+    public Uni<Outcome> direct(UUID callerId, UUID otherId) {
+        if (callerId.equals(otherId)) {
+            return Uni.createFrom().failure(ProblemException.invalid("userId", "must not be yourself"));
+        }
+        // Ordered as PostgreSQL orders uuids (unsigned bytes), which is what rooms_direct_shape checks.
+        boolean callerFirst = compareUnsigned(callerId, otherId) < 0;
+        UUID a = callerFirst ? callerId : otherId;
+        UUID b = callerFirst ? otherId : callerId;
+        Instant now = Times.now();
+        return Panache.withTransaction(() -> rooms.findDirect(a, b).chain(existing -> {
+                    if (existing != null) {
+                        return Uni.createFrom().item(new Added(RoomView.of(existing), null));
+                    }
+                    return users.list("id in ?1", List.of(a, b)).chain(found -> {
+                        if (found.size() != 2) {
+                            return Uni.createFrom().<Added>failure(ProblemException.invalid("userId", "no such user"));
+                        }
+                        Room room = newRoom(Room.DIRECT, null, now, 2);
+                        room.directUserA = a;
+                        room.directUserB = b;
+                        List<Membership> members = List.of(Membership.of(room.id, callerId, Membership.MEMBER, now),
+                                Membership.of(room.id, otherId, Membership.MEMBER, now));
+                        Map<UUID, User> byId = found.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
+                        List<MemberView> views = members.stream().map(m -> MemberView.of(m, byId.get(m.userId))).toList();
+                        return rooms.persist(room).chain(() -> memberships.persist(members))
+                                .map(v -> new Added(RoomView.of(room), views));
+                    });
+                }))
+                .onFailure(e -> Db.isUniqueViolation(e, DIRECT_PAIR_INDEX)).recoverWithUni(() -> Panache.withSession(
+                        () -> rooms.findDirect(a, b).map(room -> new Added(RoomView.of(room), null))))
+                .invoke(added -> {
+                    if (added.members() != null) {
+                        publishAdded(added);
+                    }
+                })
+                .map(added -> new Outcome(added.room(), added.members() != null));
+    }
+
+    public Uni<RoomListQuery.Page> list(UUID callerId, int limit, String cursor) {
+        return list.page(callerId, limit, cursor);
+    }
+
+    public Uni<RoomView> get(UUID callerId, UUID roomId) {
+        return Panache.withSession(() -> membership(roomId, callerId).chain(() -> rooms.findById(roomId)))
+                .map(RoomView::of);
+    }
+
+    /**
+     * Owner or admin of a group room; a direct room has no name (400). The room row is locked like for member
+     * changes: saving the entity writes its member count too, which must not be a stale one.
+     */
+    public Uni<RoomView> rename(UUID callerId, UUID roomId, String name) {
+        return Panache.withTransaction(() -> membership(roomId, callerId).chain(me -> lockRoom(roomId)
+                        .chain(room -> {
+                            if (room.isDirect()) {
+                                return Uni.createFrom().<RoomView>failure(
+                                        ProblemException.badRequest("A direct room has no name."));
+                            }
+                            if (!me.isOwnerOrAdmin()) {
+                                return Uni.createFrom().<RoomView>failure(
+                                        ProblemException.forbidden("Only the room's owner or an admin can rename it."));
+                            }
+                            room.name = name.strip();
+                            return Uni.createFrom().item(RoomView.of(room));
+                        })))
+                .invoke(room -> fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room.id(), null, Times.now(), room)));
+    }
+
+    public Uni<List<MemberView>> members(UUID callerId, UUID roomId) {
+        return Panache.withSession(() -> membership(roomId, callerId).chain(() -> memberships.listViews(roomId)));
+    }
+
+    /** Owner or admin of a group room. An unknown user is 400 ({@code userId}); a member already, 409. */
+    public Uni<MemberView> addMember(UUID callerId, UUID roomId, UUID userId) {
+        Instant now = Times.now();
+        return Panache.withTransaction(() -> membership(roomId, callerId)
+                        .chain(me -> lockRoom(roomId).chain(room -> {
+                            if (room.isDirect()) {
+                                return Uni.createFrom().<Added>failure(
+                                        ProblemException.badRequest("A direct room has exactly its two members."));
+                            }
+                            if (!me.isOwnerOrAdmin()) {
+                                return Uni.createFrom().<Added>failure(
+                                        ProblemException.forbidden("Only the room's owner or an admin can add members."));
+                            }
+                            return users.findById(userId).chain(user -> {
+                                if (user == null) {
+                                    return Uni.createFrom().<Added>failure(
+                                            ProblemException.invalid("userId", "no such user"));
+                                }
+                                return memberships.findMember(roomId, userId).chain(existing -> {
+                                    if (existing != null) {
+                                        return Uni.createFrom().<Added>failure(
+                                                ProblemException.conflict("That user is already a member."));
+                                    }
+                                    Membership m = Membership.of(roomId, userId, Membership.MEMBER, now);
+                                    room.memberCount++;
+                                    return memberships.persist(m).map(
+                                            v -> new Added(RoomView.of(room), List.of(MemberView.of(m, user))));
+                                });
+                            });
+                        })))
+                .invoke(added -> {
+                    publishAdded(added);
+                    fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, roomId, null, now, added.room()));
+                })
+                .map(added -> added.members().get(0));
+    }
+
+    /**
+     * Owner only. The owner's own role cannot change this way (400): ownership passes only when the owner
+     * leaves, so a room always has exactly one owner. No event: the contract has none for roles.
+     */
+    public Uni<MemberView> changeRole(UUID callerId, UUID roomId, UUID userId, String role) {
+        return Panache.withTransaction(() -> membership(roomId, callerId).chain(me -> {
+            if (!Membership.OWNER.equals(me.role)) {
+                return Uni.createFrom().<MemberView>failure(
+                        ProblemException.forbidden("Only the room's owner can change roles."));
+            }
+            if (userId.equals(callerId)) {
+                return Uni.createFrom().<MemberView>failure(ProblemException.invalid("userId",
+                        "the owner's role changes only by leaving the room"));
+            }
+            return memberships.findMember(roomId, userId)
+                    .onItem().ifNull().failWith(RoomService::noSuchMember)
+                    .chain(them -> users.findById(userId).map(user -> {
+                        them.role = role;
+                        return MemberView.of(them, user);
+                    }));
+        }));
+    }
+
+    /**
+     * Removing yourself is leaving, open to everyone. Removing someone else: the owner may remove anyone, an
+     * admin only plain members (not the owner, not another admin), a member no one (403). A direct room's
+     * membership is fixed (400). When the owner leaves, the longest-standing remaining member becomes owner;
+     * when the last member leaves, the room and its messages are deleted (nobody could ever reach them again).
+     */
+    public Uni<Void> removeMember(UUID callerId, UUID roomId, UUID userId) {
+        Instant now = Times.now();
+        return Panache.withTransaction(() -> membership(roomId, callerId)
+                        .chain(me -> lockRoom(roomId).chain(room -> {
+                            if (room.isDirect()) {
+                                return Uni.createFrom().<Removed>failure(
+                                        ProblemException.badRequest("A direct room has exactly its two members."));
+                            }
+                            if (userId.equals(callerId)) {
+                                return remove(room, me);
+                            }
+                            if (!me.isOwnerOrAdmin()) {
+                                return Uni.createFrom().<Removed>failure(ProblemException.forbidden(
+                                        "Only the room's owner or an admin can remove members."));
+                            }
+                            return memberships.findMember(roomId, userId)
+                                    .onItem().ifNull().failWith(RoomService::noSuchMember)
+                                    .chain(them -> {
+                                        if (Membership.ADMIN.equals(me.role) && !Membership.MEMBER.equals(them.role)) {
+                                            return Uni.createFrom().<Removed>failure(ProblemException.forbidden(
+                                                    "An admin can remove only members."));
+                                        }
+                                        return remove(room, them);
+                                    });
+                        })))
+                .invoke(removed -> {
+                    fanout.publish(new ChatEvent(EventType.MEMBER_REMOVED, roomId, null, now,
+                            new MemberRemoved(roomId, removed.userId()), null, removed.userId()));
+                    if (removed.room() != null) {
+                        fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, roomId, null, now, removed.room()));
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<Removed> remove(Room room, Membership leaving) {
+        room.memberCount--;
+        Uni<Void> deleted = memberships.delete(leaving);
+        if (room.memberCount == 0) {
+            return deleted.chain(() -> rooms.delete(room)).map(v -> new Removed(null, leaving.userId));
+        }
+        if (!Membership.OWNER.equals(leaving.role)) {
+            return deleted.map(v -> new Removed(RoomView.of(room), leaving.userId));
+        }
+        return deleted.chain(() -> memberships.successor(room.id, leaving.userId)).map(heir -> {
+            heir.role = Membership.OWNER;
+            return new Removed(RoomView.of(room), leaving.userId);
+        });
+    }
+
+    private void publishAdded(Added added) {
+        RoomView room = added.room();
+        for (MemberView member : added.members()) {
+            fanout.publish(new ChatEvent(EventType.MEMBER_ADDED, room.id(), null, Times.now(),
+                    new MemberAdded(room, member), null, member.userId()));
+        }
+    }
+
+    /** The caller's membership; a room the caller is not in does not exist for them (404, never 403). */
+    private Uni<Membership> membership(UUID roomId, UUID userId) {
+        return memberships.findMember(roomId, userId).onItem().ifNull().failWith(RoomService::noSuchRoom);
+    }
+
+    private Uni<Room> lockRoom(UUID roomId) {
+        return rooms.findById(roomId, LockModeType.PESSIMISTIC_WRITE).onItem().ifNull().failWith(RoomService::noSuchRoom);
+    }
+
+    private static Room newRoom(String type, String name, Instant now, int memberCount) {
+        Room room = new Room();
+        room.id = UUID.randomUUID();
+        room.type = type;
+        room.name = name;
+        room.createdAt = now;
+        room.lastActivity = now;
+        room.memberCount = memberCount;
+        return room;
+    }
+
+    static int compareUnsigned(UUID x, UUID y) {
+        int high = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
+    }
+
+    private static ProblemException noSuchRoom() {
+        return ProblemException.notFound("No such room.");
+    }
+
+    private static ProblemException noSuchMember() {
+        return ProblemException.notFound("No such member.");
+    }
+}

@@ -1,0 +1,146 @@
+package dev.chat.room;
+
+import static dev.chat.support.RoomApi.group;
+import static dev.chat.support.RoomApi.register;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chat.message.MessageRepository;
+import dev.chat.support.RoomApi.TestUser;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue item 6: queries stay cheap as data grows. One room gets 100k messages (one INSERT ... SELECT
+ * generate_series), its reader is also in 300 other rooms, and the production SQL is EXPLAIN ANALYZEd with
+ * the same parameters the service binds. The plans are written to target/explain/ (src/bench/EXPLAIN.md
+ * quotes them). The room list is one statement by construction; these tests check that it and history
+ * walk messages_room_seq instead of scanning or sorting messages.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueryPlanTest {
+
+    private static final int MESSAGES = 100_000;
+    private static final int OTHER_ROOMS = 300;
+    private static final int PAGE = 50;
+    private static final Path OUT = Path.of("target", "explain");
+
+    @Inject
+    Pool pool;
+
+    private TestUser reader;
+    private TestUser newcomer;
+    private UUID bigRoom;
+
+    /** Once per class, but not in @BeforeAll: RestAssured learns the test port only around each test. */
+    @BeforeEach
+    void fill() {
+        if (bigRoom != null) {
+            return;
+        }
+        TestUser writer = register();
+        reader = register();
+        newcomer = register(); // a member who has read nothing: the unread count's worst case
+        UUID room = UUID.fromString(group(writer, reader, newcomer));
+        UUID writerId = UUID.fromString(writer.id());
+        UUID readerId = UUID.fromString(reader.id());
+        run("""
+                INSERT INTO messages (id, room_id, seq, sender_id, body, created_at)
+                SELECT gen_random_uuid(), $1, g, $2, 'message ' || g, now() - (100000 - g) * interval '1 second'
+                FROM generate_series(1, 100000) g""", Tuple.of(room, writerId));
+        run("UPDATE rooms SET last_seq = 100000, last_activity = now() WHERE id = $1", Tuple.of(room));
+        // The reader has read most of it: a realistic watermark.
+        run("UPDATE memberships SET last_read_seq = 99990, last_delivered_seq = 99990 WHERE room_id = $1 AND user_id = $2",
+                Tuple.of(room, readerId));
+        run("""
+                WITH r AS (
+                    INSERT INTO rooms (id, type, name, created_at, last_seq, last_activity, member_count)
+                    SELECT gen_random_uuid(), 'group', 'room ' || g, now(), 0, now() - g * interval '1 minute', 1
+                    FROM generate_series(1, 300) g RETURNING id)
+                INSERT INTO memberships (room_id, user_id, role, joined_at) SELECT id, $1, 'owner', now() FROM r""",
+                Tuple.of(readerId));
+        run("ANALYZE rooms", Tuple.tuple());
+        run("ANALYZE memberships", Tuple.tuple());
+        run("ANALYZE messages", Tuple.tuple());
+        bigRoom = room;
+    }
+
+    @Test
+    void shouldReadTheLatestHistoryPageAlongTheRoomSeqIndex() throws IOException {
+        String plan = explain("history-latest", MessageRepository.HISTORY_LATEST, Tuple.of(bigRoom, (long) PAGE + 1));
+        assertWalksIndexWithoutSort(plan);
+    }
+
+    @Test
+    void shouldReadAPageBeforeASeqAlongTheRoomSeqIndex() throws IOException {
+        String plan = explain("history-before", MessageRepository.HISTORY_BEFORE,
+                Tuple.of(bigRoom, 50_000L, (long) PAGE + 1));
+        assertWalksIndexWithoutSort(plan);
+    }
+
+    @Test
+    void shouldReadAPageAfterASeqAlongTheRoomSeqIndex() throws IOException {
+        String plan = explain("history-after", MessageRepository.HISTORY_AFTER, Tuple.of(bigRoom, 99_000L, (long) PAGE + 1));
+        assertWalksIndexWithoutSort(plan);
+    }
+
+    @Test
+    void shouldBuildTheRoomListInOneStatementUsingTheRoomSeqIndex() throws IOException {
+        String plan = explain("room-list", RoomListQuery.SQL, Tuple.from(Arrays.asList(
+                UUID.fromString(reader.id()), null, null, (long) PAGE + 1)));
+        assertTrue(plan.contains("messages_room_seq"), plan);
+        assertFalse(plan.contains("Seq Scan on messages"), plan);
+    }
+
+    @Test
+    void shouldWalkTheIndexForTheNextRoomListPageToo() throws IOException {
+        // Second page: the cursor of the 51st most recent room.
+        String plan = explain("room-list-cursor", RoomListQuery.SQL, Tuple.from(Arrays.asList(
+                UUID.fromString(reader.id()), MessageRepository.utc(java.time.Instant.now().minusSeconds(3600)),
+                UUID.randomUUID(), (long) PAGE + 1)));
+        assertTrue(plan.contains("messages_room_seq"), plan);
+        assertFalse(plan.contains("Seq Scan on messages"), plan);
+    }
+
+    @Test
+    void shouldCountAHundredThousandUnreadByIndexRangeAndKeepTheQueryCount() throws IOException {
+        String plan = explain("room-list-100k-unread", RoomListQuery.SQL, Tuple.from(Arrays.asList(
+                UUID.fromString(newcomer.id()), null, null, (long) PAGE + 1)));
+        assertTrue(plan.contains("on messages_room_seq"), plan);
+        assertFalse(plan.contains("Seq Scan on messages"), plan);
+    }
+
+    private static void assertWalksIndexWithoutSort(String plan) {
+        assertTrue(plan.contains("Index Scan") && plan.contains("using messages_room_seq on messages"), plan);
+        assertFalse(plan.contains("Seq Scan"), plan);
+        assertFalse(plan.contains("Sort"), plan);
+    }
+
+    private String explain(String name, String sql, Tuple params) throws IOException {
+        String plan = StreamSupport.stream(pool.preparedQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql).execute(params)
+                                .await().indefinitely().spliterator(), false)
+                .map((Row row) -> row.getString(0))
+                .collect(Collectors.joining("\n"));
+        Files.createDirectories(OUT);
+        Files.writeString(OUT.resolve(name + ".txt"), sql + "\n\n" + plan + "\n");
+        return plan;
+    }
+
+    private void run(String sql, Tuple params) {
+        pool.preparedQuery(sql).execute(params).await().indefinitely();
+    }
+}

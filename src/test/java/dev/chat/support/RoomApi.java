@@ -1,0 +1,61 @@
+package dev.chat.support;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Test helpers for conversations: real registrations, real rooms, real messages, all over HTTP. */
+public final class RoomApi {
+
+    /** A registered user: id and access token. */
+    public record TestUser(String id, String username, String token) {}
+
+    private RoomApi() {}
+
+    /** A new user with a unique name: the database is shared by every test of a run. */
+    public static TestUser register() {
+        String username = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        var body = given().contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", "password-123"))
+                .post("/api/auth/register")
+                .then().statusCode(201).extract().jsonPath();
+        return new TestUser(body.getString("user.id"), username, body.getString("accessToken"));
+    }
+
+    public static RequestSpecification as(TestUser user) {
+        return given().auth().oauth2(user.token()).contentType(ContentType.JSON);
+    }
+
+    /** A group room owned by {@code owner} with the others as members; its id. */
+    public static String group(TestUser owner, TestUser... members) {
+        List<String> ids = Arrays.stream(members).map(TestUser::id).toList();
+        return as(owner).body(Map.of("name", "room " + UUID.randomUUID(), "memberIds", ids))
+                .post("/api/rooms")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    /** Sends a message; its seq. */
+    public static long send(TestUser sender, String roomId, String body) {
+        return as(sender).body(Map.of("body", body))
+                .post("/api/rooms/{roomId}/messages", roomId)
+                .then().statusCode(201).extract().jsonPath().getLong("seq");
+    }
+
+    /** Sends a message; its id. */
+    public static String sendForId(TestUser sender, String roomId, String body) {
+        return as(sender).body(Map.of("body", body))
+                .post("/api/rooms/{roomId}/messages", roomId)
+                .then().statusCode(201).extract().path("id");
+    }
+
+    public static void makeAdmin(TestUser owner, String roomId, TestUser member) {
+        as(owner).body(Map.of("role", "admin"))
+                .patch("/api/rooms/{roomId}/members/{userId}", roomId, member.id())
+                .then().statusCode(200);
+    }
+}
