@@ -5,6 +5,8 @@ import dev.chat.common.Times;
 import dev.chat.fanout.ChatEvent;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,11 +33,15 @@ public class MessageService {
     private final Pool pool;
     private final MessageRepository messages;
     private final Fanout fanout;
+    private final Counter sentMessages;
 
-    MessageService(Pool pool, MessageRepository messages, Fanout fanout) {
+    MessageService(Pool pool, MessageRepository messages, Fanout fanout, MeterRegistry metrics) {
         this.pool = pool;
         this.messages = messages;
         this.fanout = fanout;
+        this.sentMessages = Counter.builder("chat.messages.sent")
+                .description("Messages stored (idempotent retries not counted)")
+                .register(metrics);
     }
 
     /**
@@ -67,6 +73,7 @@ public class MessageService {
                         }))
                 .invoke(sent -> {
                     if (sent.created()) {
+                        sentMessages.increment();
                         MessageView m = sent.message();
                         fanout.publish(ChatEvent.of(EventType.MESSAGE_CREATED, roomId, m.seq(), now, m));
                     }

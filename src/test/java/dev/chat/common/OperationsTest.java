@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import dev.chat.support.RoomApi;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,21 @@ class OperationsTest {
     @Test
     void shouldExposePrometheusMetrics() {
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void shouldCountSentMessages() {
+        RoomApi.TestUser sender = RoomApi.register();
+        double before = sentSoFar();
+        RoomApi.send(sender, RoomApi.group(sender), "counted");
+        org.junit.jupiter.api.Assertions.assertEquals(before + 1, sentSoFar());
+    }
+
+    private static double sentSoFar() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("chat_messages_sent_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(0);
     }
 
     @Test
