@@ -18,7 +18,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.impl.ContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -30,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -50,6 +54,12 @@ import org.jboss.logging.Logger;
  * <p>Membership events reach the subject through the subject's user address (see {@link LocalFanout}) and
  * everybody else through the room's address: on an instance that holds no other member of the room the
  * room's address has no consumer yet, and the added member must still start receiving the room at once.
+ * "At once" means: every event published after the {@code member.added} publication returned. So the
+ * room's consumer cannot wait for the hub to get to the event; an outbound interceptor registers it (bound
+ * to the hub) synchronously, inside that publication. The consumers therefore live in a concurrent map,
+ * the one piece of state not confined to the hub. (Left open: if the room's last local connection closes
+ * in the same microseconds, the hub may drop the consumer the interceptor just found, and the added member
+ * misses events until its next connect.)
  */
 @ApplicationScoped
 public class ConnectionRegistry {
@@ -77,6 +87,10 @@ public class ConnectionRegistry {
     private final Map<UUID, RoomDispatcher> rooms = new HashMap<>();
     private final Map<UUID, UserEntry> users = new HashMap<>();
 
+    // Shared with publishers' threads (see the class comment).
+    private final ConcurrentMap<UUID, MessageConsumer<RoomEnvelope>> roomConsumers = new ConcurrentHashMap<>();
+    private final Set<UUID> localUsers = ConcurrentHashMap.newKeySet();
+
     private static final class UserEntry {
         final Set<LiveConnection> connections = new LinkedHashSet<>();
         MessageConsumer<RoomEnvelope> consumer;
@@ -102,6 +116,7 @@ public class ConnectionRegistry {
                 .description("Event frames written to WebSocket connections").register(meters);
         slowConsumerCloses = Counter.builder("chat.ws.slow.consumer.closes")
                 .description("Connections closed with 4008 because their outbound queue was full").register(meters);
+        vertx.eventBus().addOutboundInterceptor(this::beforePublication);
         long sweep = Math.max(1000, config.silenceTimeout().toMillis() / 3);
         hub.runOnContext(v -> vertx.setPeriodic(sweep, id -> closeSilent()));
     }
@@ -119,6 +134,27 @@ public class ConnectionRegistry {
         }
     }
 
+    // ---- Publishers' threads ----
+
+    /** Starts consuming a room before a {@code member.added} of a locally connected user is even delivered. */
+    private void beforePublication(DeliveryContext<Object> delivery) {
+        if (delivery.message().body() instanceof RoomEnvelope envelope
+                && EventType.MEMBER_ADDED.equals(envelope.type()) && envelope.subjectUserId() != null
+                && localUsers.contains(envelope.subjectUserId())
+                && delivery.message().address().equals(LocalFanout.userAddress(envelope.subjectUserId()))) {
+            roomConsumers.computeIfAbsent(envelope.roomId(), this::consumeRoom);
+        }
+        delivery.next();
+    }
+
+    /** Registers the room's consumer from any thread, bound to the hub: its handler always runs there. */
+    private MessageConsumer<RoomEnvelope> consumeRoom(UUID roomId) {
+        List<MessageConsumer<RoomEnvelope>> registered = new ArrayList<>(1);
+        ((ContextInternal) hub).dispatch(() -> registered.add(vertx.eventBus().<RoomEnvelope>consumer(
+                LocalFanout.address(roomId), message -> onRoomEnvelope(roomId, message.body()))));
+        return registered.get(0);
+    }
+
     // ---- Socket callbacks (any thread) ----
 
     /**
@@ -133,6 +169,7 @@ public class ConnectionRegistry {
             connections.put(connection.id(), connection);
             open.incrementAndGet();
             users.computeIfAbsent(userId, this::watchUser).connections.add(connection);
+            localUsers.add(userId);
             queries.roomsOf(userId).subscribe().with(
                     found -> hub.runOnContext(x -> loaded(connection, found)),
                     failure -> hub.runOnContext(x -> {
@@ -206,6 +243,7 @@ public class ConnectionRegistry {
             if (user.connections.isEmpty()) {
                 user.consumer.unregister();
                 users.remove(connection.userId);
+                localUsers.remove(connection.userId);
             }
         }
         if (wentOffline) {
@@ -227,11 +265,15 @@ public class ConnectionRegistry {
      * the room went quiet.
      */
     private void onMembership(UUID userId, RoomEnvelope envelope) {
+        boolean added = EventType.MEMBER_ADDED.equals(envelope.type());
         UserEntry user = users.get(userId);
         if (user == null) {
+            if (added && !rooms.containsKey(envelope.roomId())) {
+                // The user left before the hub got here: drop the consumer the interceptor registered.
+                unconsumeRoom(envelope.roomId());
+            }
             return;
         }
-        boolean added = EventType.MEMBER_ADDED.equals(envelope.type());
         if (!added && !EventType.MEMBER_REMOVED.equals(envelope.type())) {
             return;
         }
@@ -255,10 +297,8 @@ public class ConnectionRegistry {
         RoomDispatcher room = rooms.get(roomId);
         if (room == null) {
             room = new RoomDispatcher(roomId, lastSeq != null ? lastSeq + 1 : RoomDispatcher.UNKNOWN, this);
-            RoomDispatcher dispatcher = room;
-            room.consumer = vertx.eventBus().consumer(LocalFanout.address(roomId),
-                    message -> dispatcher.onEnvelope(message.body()));
             rooms.put(roomId, room);
+            roomConsumers.computeIfAbsent(roomId, this::consumeRoom);
         } else if (lastSeq != null) {
             room.knowLastSeq(lastSeq);
         }
@@ -275,8 +315,23 @@ public class ConnectionRegistry {
         room.connections.remove(connection);
         if (room.connections.isEmpty()) {
             room.cancelTimer();
-            room.consumer.unregister();
             rooms.remove(roomId);
+            unconsumeRoom(roomId);
+        }
+    }
+
+    private void unconsumeRoom(UUID roomId) {
+        MessageConsumer<RoomEnvelope> consumer = roomConsumers.remove(roomId);
+        if (consumer != null) {
+            consumer.unregister();
+        }
+    }
+
+    /** A room's event, on the hub. Without a dispatcher it arrived before the member.added that wanted it. */
+    private void onRoomEnvelope(UUID roomId, RoomEnvelope envelope) {
+        RoomDispatcher room = rooms.get(roomId);
+        if (room != null) {
+            room.onEnvelope(envelope);
         }
     }
 

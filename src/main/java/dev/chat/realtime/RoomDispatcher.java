@@ -2,7 +2,6 @@ package dev.chat.realtime;
 
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.RoomEnvelope;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,8 +12,8 @@ import java.util.UUID;
 
 /**
  * The local connections of one room and the order its messages reach them in. Exists while at least one
- * local connection receives the room; owns the room's event-bus consumer. Confined to the hub context of
- * {@link ConnectionRegistry}, like everything it touches.
+ * local connection receives the room (as does the room's event-bus consumer). Confined to the hub context
+ * of {@link ConnectionRegistry}, like everything it touches.
  *
  * <p>Ordering: seq is gap-free and assigned in commit order, but publication after commit races between
  * event loops. {@code message.created} events are therefore delivered in seq order: one that arrives
@@ -30,7 +29,6 @@ final class RoomDispatcher {
 
     final UUID roomId;
     final Set<LiveConnection> connections = new LinkedHashSet<>();
-    MessageConsumer<RoomEnvelope> consumer;
 
     private final ConnectionRegistry registry;
     /** The seq of the next {@code message.created} to deliver; {@link #UNKNOWN} until one is known. */
