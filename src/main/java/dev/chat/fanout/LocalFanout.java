@@ -39,8 +39,10 @@ public class LocalFanout implements Fanout {
         return "room." + roomId;
     }
 
+    public static final String USER_ADDRESS_PREFIX = "user.";
+
     public static String userAddress(UUID userId) {
-        return "user." + userId;
+        return USER_ADDRESS_PREFIX + userId;
     }
 
     @Override

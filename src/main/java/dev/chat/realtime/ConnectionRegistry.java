@@ -138,10 +138,11 @@ public class ConnectionRegistry {
 
     /** Starts consuming a room before a {@code member.added} of a locally connected user is even delivered. */
     private void beforePublication(DeliveryContext<Object> delivery) {
-        if (delivery.message().body() instanceof RoomEnvelope envelope
+        // The address first: body() of other traffic may copy it (JsonObject codecs), ours is shared.
+        if (delivery.message().address().startsWith(LocalFanout.USER_ADDRESS_PREFIX)
+                && delivery.body() instanceof RoomEnvelope envelope
                 && EventType.MEMBER_ADDED.equals(envelope.type()) && envelope.subjectUserId() != null
-                && localUsers.contains(envelope.subjectUserId())
-                && delivery.message().address().equals(LocalFanout.userAddress(envelope.subjectUserId()))) {
+                && localUsers.contains(envelope.subjectUserId())) {
             roomConsumers.computeIfAbsent(envelope.roomId(), this::consumeRoom);
         }
         delivery.next();

@@ -1,5 +1,6 @@
 package dev.chat.realtime;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +30,7 @@ import org.jboss.logging.Logger;
  * completions, which run on the socket's own event loop, hence atomics; {@code lastHeard} is written by
  * inbound frames on that event loop, hence volatile.
  */
+@RegisterForReflection(classNames = "io.quarkus.websockets.next.runtime.WebSocketConnectionImpl", fields = true)
 final class LiveConnection {
 
     private static final Logger LOG = Logger.getLogger(LiveConnection.class);

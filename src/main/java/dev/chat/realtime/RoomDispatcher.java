@@ -144,10 +144,12 @@ final class RoomDispatcher {
      * subject of a membership event is served through its user address instead (see ConnectionRegistry).
      */
     private void deliver(RoomEnvelope envelope) {
-        UUID except = envelope.exceptUserId() != null ? envelope.exceptUserId() : envelope.subjectUserId();
+        UUID except = envelope.exceptUserId();
+        UUID subject = envelope.subjectUserId();
         int delivered = 0;
         for (LiveConnection connection : connections) {
-            if (!connection.userId.equals(except) && connection.send(envelope.frame())) {
+            if (!connection.userId.equals(except) && !connection.userId.equals(subject)
+                    && connection.send(envelope.frame())) {
                 delivered++;
             }
         }
