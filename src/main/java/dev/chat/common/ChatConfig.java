@@ -56,5 +56,20 @@ public interface ChatConfig {
         /** Bytes queued for one connection before it counts as a slow consumer and is closed (4008). */
         @WithDefault("1048576")
         long maxQueuedBytes();
+
+        /**
+         * How long a room holds a {@code message.created} that arrived ahead of a smaller seq before giving
+         * up on the missing one and delivering anyway (the client fills a real gap with {@code ?after=}).
+         * Publications race only by microseconds, so the wait ends long before this in practice.
+         */
+        @WithDefault("PT2S")
+        Duration reorderWait();
+
+        /**
+         * A connection from which nothing arrived for this long, not even a pong to the server's auto-pings
+         * ({@code quarkus.websockets-next.server.auto-ping-interval}), is dead and gets closed.
+         */
+        @WithDefault("PT90S")
+        Duration silenceTimeout();
     }
 }

@@ -15,7 +15,10 @@ import java.util.UUID;
 
 /**
  * In-process fan-out: each room is one Vert.x event-bus address, {@code room.<id>}; the real-time layer
- * consumes the addresses of the rooms its connections belong to.
+ * consumes the addresses of the rooms its connections belong to. A membership event also goes to its
+ * subject's address, {@code user.<id>}: the real-time layer of an instance that holds none of the room's
+ * other members does not consume the room yet, and must still learn that the added member now belongs to
+ * it (and the removed one no longer does). Both publications carry the same envelope.
  */
 @ApplicationScoped
 public class LocalFanout implements Fanout {
@@ -36,9 +39,20 @@ public class LocalFanout implements Fanout {
         return "room." + roomId;
     }
 
+    public static final String USER_ADDRESS_PREFIX = "user.";
+
+    public static String userAddress(UUID userId) {
+        return USER_ADDRESS_PREFIX + userId;
+    }
+
     @Override
     public void publish(ChatEvent event) {
-        bus.publish(address(event.roomId()), envelope(event));
+        RoomEnvelope envelope = envelope(event);
+        bus.publish(address(event.roomId()), envelope);
+        if (event.subjectUserId() != null) {
+            // After the room's address: consumers on one context see the two in this order.
+            bus.publish(userAddress(event.subjectUserId()), envelope);
+        }
     }
 
     /** Serializes the event once, in the contract's frame shape: {@code {"type","roomId","seq","at","data"}}. */

@@ -1,0 +1,100 @@
+package dev.chat.realtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.chat.realtime.Fixtures.TestUser;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+/** The upgrade's authentication and the client-to-server protocol of /ws. */
+@QuarkusTest
+class ChatSocketTest {
+
+    private static final String PONG = "{\"type\":\"pong\"}";
+    private static final JsonObject UNSUPPORTED = new JsonObject("{\"type\":\"error\",\"data\":{\"code\":\"unsupported\"}}");
+
+    @TestHTTPResource("/ws")
+    URI ws;
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void shouldRefuseUpgradeWithoutCredentials() {
+        assertEquals(401, WsClient.refused(vertx, ws, null, null));
+    }
+
+    @Test
+    void shouldRefuseUpgradeWithInvalidBearerToken() {
+        TestUser user = Fixtures.register();
+        String token = user.accessToken();
+        String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+        assertEquals(401, WsClient.refused(vertx, ws, "Bearer " + tampered, null));
+        assertEquals(401, WsClient.refused(vertx, ws, "Bearer not-a-jwt", null));
+    }
+
+    @Test
+    void shouldRefuseUpgradeWithUnknownTicket() {
+        assertEquals(401, WsClient.refused(vertx, ws, null, "bogus-ticket"));
+    }
+
+    @Test
+    void shouldAcceptTicketOnlyOnce() {
+        TestUser user = Fixtures.register();
+        String ticket = Fixtures.ticket(user);
+        try (WsClient client = WsClient.ticket(vertx, ws, ticket)) {
+            JsonObject ready = client.ready();
+            assertEquals(user.id().toString(), ready.getJsonObject("data").getString("userId"));
+        }
+        assertEquals(401, WsClient.refused(vertx, ws, null, ticket));
+    }
+
+    @Test
+    void shouldSendReadyFirstWithTheUserFromTheToken() {
+        TestUser user = Fixtures.register();
+        try (WsClient first = WsClient.bearer(vertx, ws, user.accessToken());
+                WsClient second = WsClient.bearer(vertx, ws, user.accessToken())) {
+            JsonObject one = first.ready();
+            JsonObject two = second.ready();
+            assertEquals(user.id().toString(), one.getJsonObject("data").getString("userId"));
+            assertEquals(user.id().toString(), two.getJsonObject("data").getString("userId"));
+            assertFalse(one.getJsonObject("data").getString("connectionId")
+                    .equals(two.getJsonObject("data").getString("connectionId")));
+            assertEquals(false, one.getString("at") == null);
+        }
+    }
+
+    @Test
+    void shouldAnswerPingWithPong() {
+        TestUser user = Fixtures.register();
+        try (WsClient client = WsClient.bearer(vertx, ws, user.accessToken())) {
+            client.ready();
+            client.send("{\"type\":\"ping\"}");
+            assertEquals(new JsonObject(PONG), client.next());
+        }
+    }
+
+    @Test
+    void shouldAnswerAnyOtherFrameWithUnsupportedAndStayOpen() {
+        TestUser user = Fixtures.register();
+        try (WsClient client = WsClient.bearer(vertx, ws, user.accessToken())) {
+            client.ready();
+            client.send("{\"type\":\"subscribe\",\"roomId\":\"x\"}");
+            assertEquals(UNSUPPORTED, client.next());
+            client.send("not json");
+            assertEquals(UNSUPPORTED, client.next());
+            client.sendBinary(Buffer.buffer(new byte[] {1, 2, 3}));
+            assertEquals(UNSUPPORTED, client.next());
+            client.send("{\"type\":\"ping\"}");
+            assertEquals(new JsonObject(PONG), client.next());
+            assertFalse(client.isClosed());
+        }
+    }
+}

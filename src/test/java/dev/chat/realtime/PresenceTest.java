@@ -1,0 +1,115 @@
+package dev.chat.realtime;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chat.realtime.Fixtures.TestUser;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A user is online while one of their connections is open; room-mates hear of each change once per connection. */
+@QuarkusTest
+class PresenceTest {
+
+    @TestHTTPResource("/ws")
+    URI ws;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    Pool pool;
+
+    Fixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new Fixtures(pool);
+    }
+
+    @Test
+    void shouldTellEveryConnectionOfEveryRoomMateOnceWhenAUserComesAndGoes() throws InterruptedException {
+        TestUser alice = Fixtures.register();
+        TestUser bob = Fixtures.register();
+        TestUser eve = Fixtures.register();
+        fixtures.room(alice, bob);
+        fixtures.room(alice, bob); // two shared rooms: still one frame per connection
+        fixtures.room(bob, eve);
+        TestUser stranger = Fixtures.register();
+        try (WsClient alice1 = connect(alice); WsClient alice2 = connect(alice); WsClient strangerWs = connect(stranger)) {
+            WsClient bob1 = connect(bob);
+            for (WsClient client : List.of(alice1, alice2)) {
+                JsonObject online = client.nextPresence();
+                assertEquals(bob.id().toString(), online.getJsonObject("data").getString("userId"));
+                assertEquals(true, online.getJsonObject("data").getBoolean("online"));
+                assertNotNull(online.getJsonObject("data").getString("lastSeenAt"));
+                assertTrue(!online.containsKey("roomId"));
+                client.expectNoPresence();
+            }
+            assertEquals(true, profile(alice, bob).getBoolean("online"));
+
+            WsClient bob2 = connect(bob); // already online: no change
+            alice1.expectNoPresence();
+            bob1.close();
+            alice1.expectNoPresence(); // still online through bob2
+            bob2.close();
+
+            for (WsClient client : List.of(alice1, alice2)) {
+                JsonObject offline = client.nextPresence();
+                assertEquals(bob.id().toString(), offline.getJsonObject("data").getString("userId"));
+                assertEquals(false, offline.getJsonObject("data").getBoolean("online"));
+                Instant lastSeen = Instant.parse(offline.getJsonObject("data").getString("lastSeenAt"));
+                client.expectNoPresence();
+                assertNotNull(lastSeen);
+            }
+            strangerWs.expectNoPresence();
+            assertEquals(false, profile(alice, bob).getBoolean("online"));
+            assertNotNull(awaitLastSeen(bob));
+        }
+    }
+
+    @Test
+    void shouldNotAnnounceAUserToUsersWithoutASharedRoom() {
+        TestUser alice = Fixtures.register();
+        TestUser bob = Fixtures.register();
+        try (WsClient aliceWs = connect(alice); WsClient bobWs = connect(bob)) {
+            aliceWs.expectNoPresence();
+        }
+    }
+
+    private WsClient connect(TestUser user) {
+        WsClient client = WsClient.bearer(vertx, ws, user.accessToken());
+        client.ready();
+        return client;
+    }
+
+    private static JsonObject profile(TestUser caller, TestUser user) {
+        return new JsonObject(given().header("Authorization", "Bearer " + caller.accessToken())
+                .when().get("/api/users/" + user.id())
+                .then().statusCode(200).extract().asString());
+    }
+
+    /** users.last_seen_at is written just after the offline frame: wait for it, briefly. */
+    private Object awaitLastSeen(TestUser user) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WsClient.WAIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            Object seen = fixtures.lastSeenAt(user);
+            if (seen != null) {
+                return seen;
+            }
+            Thread.sleep(20);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,190 @@
+package dev.chat.realtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real WebSocket client for one user: every text frame lands in a queue, presence frames in their own
+ * (they arrive whenever a room-mate comes or goes, and only the presence tests look at them). Every wait is
+ * bounded.
+ */
+final class WsClient implements AutoCloseable {
+
+    static final long WAIT_MS = 5000;
+    /** How long "nothing arrives" is watched for. */
+    static final long QUIET_MS = 700;
+
+    private final WebSocketClient client;
+    final WebSocket socket;
+    private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<JsonObject> presence = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Short> closed = new CompletableFuture<>();
+
+    private WsClient(WebSocketClient client, WebSocket socket) {
+        this.client = client;
+        this.socket = socket;
+        socket.textMessageHandler(text -> {
+            JsonObject frame = new JsonObject(text);
+            ("presence".equals(frame.getString("type")) ? presence : frames).add(frame);
+        });
+        socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+    }
+
+    static WsClient bearer(Vertx vertx, URI uri, String accessToken) {
+        return connect(vertx, options(uri, null).addHeader("Authorization", "Bearer " + accessToken));
+    }
+
+    static WsClient ticket(Vertx vertx, URI uri, String ticket) {
+        return connect(vertx, options(uri, ticket));
+    }
+
+    /** The upgrade must be refused: returns the HTTP status of the refusal. */
+    static int refused(Vertx vertx, URI uri, String authorization, String ticket) {
+        WebSocketConnectOptions options = options(uri, ticket);
+        if (authorization != null) {
+            options.addHeader("Authorization", authorization);
+        }
+        WebSocketClient client = vertx.createWebSocketClient();
+        try {
+            WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture()
+                    .get(WAIT_MS, TimeUnit.MILLISECONDS);
+            socket.close();
+            return fail("The upgrade was accepted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UpgradeRejectedException rejected) {
+                return rejected.getStatus();
+            }
+            return fail("Not an upgrade refusal", e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            return fail(e);
+        } finally {
+            client.close();
+        }
+    }
+
+    private static WebSocketConnectOptions options(URI uri, String ticket) {
+        String path = uri.getPath() + (ticket != null ? "?ticket=" + ticket : "");
+        return new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort()).setURI(path);
+    }
+
+    private static WsClient connect(Vertx vertx, WebSocketConnectOptions options) {
+        WebSocketClient client = vertx.createWebSocketClient();
+        try {
+            // The handler is set on the socket's own event loop before any frame can be read.
+            CompletableFuture<WsClient> opened = new CompletableFuture<>();
+            client.connect(options).onComplete(result -> {
+                if (result.succeeded()) {
+                    opened.complete(new WsClient(client, result.result()));
+                } else {
+                    opened.completeExceptionally(result.cause());
+                }
+            });
+            return opened.get(WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            client.close();
+            throw new AssertionError("Could not connect", e);
+        }
+    }
+
+    /** Connects and consumes {@code ready}, which must be the first frame. */
+    JsonObject ready() {
+        JsonObject ready = next();
+        assertEquals("ready", ready.getString("type"), "first frame: " + ready);
+        return ready;
+    }
+
+    /** The next non-presence frame, waiting at most a few seconds. */
+    JsonObject next() {
+        return take(frames, "frame");
+    }
+
+    JsonObject next(String type) {
+        JsonObject frame = next();
+        assertEquals(type, frame.getString("type"), "frame: " + frame);
+        return frame;
+    }
+
+    JsonObject nextPresence() {
+        return take(presence, "presence frame");
+    }
+
+    /** Nothing (but presence) arrives within a short wait. */
+    void expectNothing() {
+        assertNull(poll(frames, QUIET_MS), "unexpected frame");
+    }
+
+    void expectNoPresence() {
+        assertNull(poll(presence, QUIET_MS), "unexpected presence frame");
+    }
+
+    void send(String text) {
+        socket.writeTextMessage(text);
+    }
+
+    void sendBinary(Buffer data) {
+        socket.writeBinaryMessage(data);
+    }
+
+    /** Stops reading: the socket's receive buffer fills, then the server's send buffer. */
+    void pause() {
+        socket.pause();
+    }
+
+    void resume() {
+        socket.resume();
+    }
+
+    /** The close code the server sent, waiting at most {@code ms}. */
+    short closeCode(long ms) {
+        try {
+            Short code = closed.get(ms, TimeUnit.MILLISECONDS);
+            assertNotNull(code, "closed without a code");
+            return code;
+        } catch (Exception e) {
+            throw new AssertionError("Not closed", e);
+        }
+    }
+
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.isDone()) {
+            socket.close();
+        }
+        client.close();
+    }
+
+    private static JsonObject take(LinkedBlockingQueue<JsonObject> queue, String what) {
+        JsonObject frame = poll(queue, WAIT_MS);
+        assertNotNull(frame, "no " + what + " within " + WAIT_MS + " ms");
+        return frame;
+    }
+
+    private static JsonObject poll(LinkedBlockingQueue<JsonObject> queue, long ms) {
+        try {
+            return queue.poll(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
