@@ -1,5 +1,6 @@
 package dev.chat.message;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.chat.common.ProblemException;
 import dev.chat.common.Times;
 import dev.chat.fanout.ChatEvent;
@@ -25,6 +26,7 @@ public class MessageService {
     public record Sent(MessageView message, boolean created) {}
 
     /** The {@code data} of {@code message.deleted}. */
+    @RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
     public record Deleted(UUID id, long seq) {}
 
     private static final String OWNER = "owner";

@@ -1,5 +1,6 @@
 package dev.chat.message;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.chat.common.ProblemException;
 import dev.chat.common.Times;
 import dev.chat.fanout.ChatEvent;
@@ -20,9 +21,11 @@ import java.util.UUID;
 public class ReceiptService {
 
     /** The {@code data} of a {@code receipt} event. */
+    @RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
     public record Receipt(UUID userId, String type, long seq) {}
 
     /** The {@code data} of a {@code typing} event. */
+    @RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
     public record Typing(UUID userId, boolean typing) {}
 
     private final Pool pool;

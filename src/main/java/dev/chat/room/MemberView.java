@@ -1,10 +1,12 @@
 package dev.chat.room;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.chat.user.User;
 import java.time.Instant;
 import java.util.UUID;
 
 /** The contract's {@code Member}. */
+@RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
 public record MemberView(
         UUID userId,
         String username,

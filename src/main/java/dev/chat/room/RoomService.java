@@ -1,5 +1,6 @@
 package dev.chat.room;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.chat.common.Db;
 import dev.chat.common.ProblemException;
 import dev.chat.common.Times;
@@ -35,9 +36,11 @@ public class RoomService {
     public record Outcome(RoomView room, boolean created) {}
 
     /** The {@code data} of {@code member.added}. */
+    @RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
     public record MemberAdded(RoomView room, MemberView member) {}
 
     /** The {@code data} of {@code member.removed}. */
+    @RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
     public record MemberRemoved(UUID roomId, UUID userId) {}
 
     private record Added(RoomView room, List<MemberView> members) {}
