@@ -20,13 +20,21 @@ public class ChatApplication {
     record Required(String property, String environment, String meaning) {}
 
     static final List<Required> REQUIRED_IN_PROD = List.of(
-            new Required("quarkus.datasource.reactive.url", "QUARKUS_DATASOURCE_REACTIVE_URL",
+            new Required(
+                    "quarkus.datasource.reactive.url",
+                    "QUARKUS_DATASOURCE_REACTIVE_URL",
                     "the PostgreSQL URL the service reads and writes through"),
-            new Required("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL",
+            new Required(
+                    "quarkus.datasource.jdbc.url",
+                    "QUARKUS_DATASOURCE_JDBC_URL",
                     "the PostgreSQL URL Flyway migrates through"),
-            new Required("mp.jwt.verify.publickey.location", "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+            new Required(
+                    "mp.jwt.verify.publickey.location",
+                    "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
                     "the PEM public key that verifies access tokens"),
-            new Required("smallrye.jwt.sign.key.location", "SMALLRYE_JWT_SIGN_KEY_LOCATION",
+            new Required(
+                    "smallrye.jwt.sign.key.location",
+                    "SMALLRYE_JWT_SIGN_KEY_LOCATION",
                     "the PEM private key that signs access tokens"));
 
     /** Present only in builds with the embedded database (dev, tests), where it supplies the URLs itself. */
@@ -38,7 +46,8 @@ public class ChatApplication {
             if (missing.isPresent()) {
                 Required r = missing.get();
                 // Logging is not set up before Quarkus.run: this one line goes straight to stderr.
-                System.err.printf("ERROR [dev.chat] Cannot start: required setting %s is not set (%s: %s).%n",
+                System.err.printf(
+                        "ERROR [dev.chat] Cannot start: required setting %s is not set (%s: %s).%n",
                         r.environment(), r.property(), r.meaning());
                 System.exit(1);
             }
@@ -54,7 +63,9 @@ public class ChatApplication {
         boolean embeddedDatabase = isPresent(EMBEDDED_DATABASE);
         return REQUIRED_IN_PROD.stream()
                 .filter(r -> !(embeddedDatabase && r.property().startsWith("quarkus.datasource.")))
-                .filter(r -> config.getOptionalValue(r.property(), String.class).filter(v -> !v.isBlank()).isEmpty())
+                .filter(r -> config.getOptionalValue(r.property(), String.class)
+                        .filter(v -> !v.isBlank())
+                        .isEmpty())
                 .findFirst();
     }
 

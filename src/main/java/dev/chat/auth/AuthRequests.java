@@ -12,12 +12,17 @@ public final class AuthRequests {
 
     public record Register(
             @NotNull @Pattern(regexp = "[A-Za-z0-9_.-]{3,32}", message = "must be 3-32 of A-Z a-z 0-9 _ . -")
-                    String username,
+            String username,
+
             @NotNull @Size(min = 8, max = 128) String password,
-            @Size(min = 1, max = 64) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String displayName) {}
+
+            @Size(min = 1, max = 64) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+            String displayName) {}
 
     /** Login checks no format: a malformed username is simply unknown, and gets the same 401. */
-    public record Login(@NotNull @Size(max = 128) String username, @NotNull @Size(max = 128) String password) {}
+    public record Login(
+            @NotNull @Size(max = 128) String username,
+            @NotNull @Size(max = 128) String password) {}
 
     public record Refresh(@NotBlank @Size(max = 256) String refreshToken) {}
 }

@@ -32,8 +32,14 @@ public class AuthService {
     private final LoginThrottle throttle;
     private final Duration ticketTtl;
 
-    AuthService(UserRepository users, RefreshTokenRepository refreshTokens, WsTicketRepository tickets,
-            TokenService tokens, PasswordHasher hasher, LoginThrottle throttle, ChatConfig config) {
+    AuthService(
+            UserRepository users,
+            RefreshTokenRepository refreshTokens,
+            WsTicketRepository tickets,
+            TokenService tokens,
+            PasswordHasher hasher,
+            LoginThrottle throttle,
+            ChatConfig config) {
         this.users = users;
         this.refreshTokens = refreshTokens;
         this.tickets = tickets;
@@ -46,18 +52,22 @@ public class AuthService {
     public Uni<Tokens> register(AuthRequests.Register request) {
         String username = request.username().toLowerCase();
         return Panache.withSession(() -> users.findByUsername(username))
-                .chain(existing -> existing != null ? Uni.createFrom().failure(taken()) : hasher.hash(request.password()))
+                .chain(existing ->
+                        existing != null ? Uni.createFrom().failure(taken()) : hasher.hash(request.password()))
                 .chain(hash -> Panache.withTransaction(() -> {
                     User user = new User();
                     user.id = UUID.randomUUID();
                     user.username = username;
-                    user.displayName = request.displayName() != null ? request.displayName().strip() : username;
+                    user.displayName = request.displayName() != null
+                            ? request.displayName().strip()
+                            : username;
                     user.passwordHash = hash;
                     user.createdAt = Times.now();
                     // Flush now so that a concurrent registration of the same name fails here, as a 409.
                     return users.persistAndFlush(user).chain(saved -> tokens.issue(saved, UUID.randomUUID()));
                 }))
-                .onFailure(e -> Db.isUniqueViolation(e, USERNAME_INDEX)).transform(e -> taken());
+                .onFailure(e -> Db.isUniqueViolation(e, USERNAME_INDEX))
+                .transform(e -> taken());
     }
 
     public Uni<Tokens> login(AuthRequests.Login request) {
@@ -92,21 +102,28 @@ public class AuthService {
                         }
                         if (token.expiresAt.isAfter(now)) {
                             // Live but already rotated (or revoked): someone holds a copy. End the whole family.
-                            return refreshTokens.revokeFamily(token.familyId, now).replaceWith((Tokens) null);
+                            return refreshTokens
+                                    .revokeFamily(token.familyId, now)
+                                    .replaceWith((Tokens) null);
                         }
                         return Uni.createFrom().<Tokens>nullItem();
                     });
                 }))
-                .onItem().ifNull().failWith(() -> ProblemException.unauthorized(BAD_REFRESH));
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.unauthorized(BAD_REFRESH));
     }
 
     /** Ends the session the refresh token belongs to, if it is the caller's; unknown tokens change nothing. */
     public Uni<Void> logout(UUID callerId, String refreshToken) {
         byte[] hash = Secrets.hash(refreshToken);
-        return Panache.withTransaction(() -> refreshTokens.findByHash(hash).chain(token -> token != null
-                        && token.userId.equals(callerId)
-                ? refreshTokens.revokeFamily(token.familyId, Times.now()).replaceWithVoid()
-                : Uni.createFrom().voidItem()));
+        return Panache.withTransaction(() -> refreshTokens
+                .findByHash(hash)
+                .chain(token -> token != null && token.userId.equals(callerId)
+                        ? refreshTokens
+                                .revokeFamily(token.familyId, Times.now())
+                                .replaceWithVoid()
+                        : Uni.createFrom().voidItem()));
     }
 
     public Uni<WsTicketView> issueTicket(UUID userId) {
@@ -126,7 +143,8 @@ public class AuthService {
         byte[] hash = Secrets.hash(ticket);
         Instant now = Times.now();
         return Panache.withTransaction(() -> tickets.findById(hash)
-                .chain(found -> found == null ? Uni.createFrom().<UUID>nullItem()
+                .chain(found -> found == null
+                        ? Uni.createFrom().<UUID>nullItem()
                         : tickets.consume(hash, now).map(deleted -> deleted == 1 ? found.userId : null)));
     }
 

@@ -38,16 +38,18 @@ public class LoginThrottle {
         long now = clock.millis();
         if (window != null && window.failures() >= maxFailures && now - window.startMillis() < windowMillis) {
             long retryAfter = (window.startMillis() + windowMillis - now + 999) / 1000;
-            throw ProblemException.tooManyRequests("Too many failed logins for this user; try again later.",
-                    retryAfter);
+            throw ProblemException.tooManyRequests(
+                    "Too many failed logins for this user; try again later.", retryAfter);
         }
     }
 
     public void failed(String username) {
         long now = clock.millis();
-        windows.compute(key(username), (k, w) -> w == null || now - w.startMillis() >= windowMillis
-                ? new Window(now, 1)
-                : new Window(w.startMillis(), w.failures() + 1));
+        windows.compute(
+                key(username),
+                (k, w) -> w == null || now - w.startMillis() >= windowMillis
+                        ? new Window(now, 1)
+                        : new Window(w.startMillis(), w.failures() + 1));
         if (windows.size() > SWEEP_THRESHOLD) {
             windows.values().removeIf(w -> now - w.startMillis() >= windowMillis);
         }

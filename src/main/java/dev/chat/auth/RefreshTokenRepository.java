@@ -19,12 +19,14 @@ public class RefreshTokenRepository implements PanacheRepositoryBase<RefreshToke
      * refreshes with one token exactly one sees 1, the other is treated as a re-use.
      */
     public Uni<Integer> markRotated(UUID id, Instant now) {
-        return update("rotatedAt = :now where id = :id and rotatedAt is null and revokedAt is null and expiresAt > :now",
+        return update(
+                "rotatedAt = :now where id = :id and rotatedAt is null and revokedAt is null and expiresAt > :now",
                 Parameters.with("now", now).and("id", id));
     }
 
     public Uni<Integer> revokeFamily(UUID familyId, Instant now) {
-        return update("revokedAt = :now where familyId = :family and revokedAt is null",
+        return update(
+                "revokedAt = :now where familyId = :family and revokedAt is null",
                 Parameters.with("now", now).and("family", familyId));
     }
 }

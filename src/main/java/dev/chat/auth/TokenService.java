@@ -34,8 +34,12 @@ public class TokenService {
         row.tokenHash = Secrets.hash(refresh);
         row.createdAt = now;
         row.expiresAt = now.plus(config.refreshTokenTtl());
-        return refreshTokens.persist(row)
-                .map(saved -> new Tokens(UserView.of(user), accessToken(user, now), refresh,
+        return refreshTokens
+                .persist(row)
+                .map(saved -> new Tokens(
+                        UserView.of(user),
+                        accessToken(user, now),
+                        refresh,
                         config.accessTokenTtl().toSeconds()));
     }
 

@@ -15,6 +15,8 @@ public class WsTicketRepository implements PanacheRepositoryBase<WsTicket, byte[
 
     /** Deletes the ticket if it is still valid; 1 means this caller redeemed it. */
     public Uni<Long> consume(byte[] hash, Instant now) {
-        return delete("ticketHash = :hash and expiresAt > :now", Parameters.with("hash", hash).and("now", now));
+        return delete(
+                "ticketHash = :hash and expiresAt > :now",
+                Parameters.with("hash", hash).and("now", now));
     }
 }

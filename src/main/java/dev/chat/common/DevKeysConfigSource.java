@@ -68,15 +68,18 @@ public class DevKeysConfigSource implements ConfigSource {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
-            return Map.of(SIGN_KEY, pem("PRIVATE KEY", pair.getPrivate().getEncoded()),
-                    VERIFY_KEY, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+            return Map.of(
+                    SIGN_KEY,
+                    pem("PRIVATE KEY", pair.getPrivate().getEncoded()),
+                    VERIFY_KEY,
+                    pem("PUBLIC KEY", pair.getPublic().getEncoded()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("RSA is part of every JRE", e);
         }
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

@@ -32,8 +32,9 @@ public class HttpErrorRoutes {
             }
         });
         // Runs after every other route: nothing matched.
-        router.route().order(Integer.MAX_VALUE).handler(rc -> Problems.write(rc.response(),
-                Problems.of(404, ProblemMappers.detailFor(404))));
+        router.route()
+                .order(Integer.MAX_VALUE)
+                .handler(rc -> Problems.write(rc.response(), Problems.of(404, ProblemMappers.detailFor(404))));
         for (int status : new int[] {404, 405, 413, 415}) {
             router.errorHandler(status, rc -> {
                 if (!rc.response().headWritten()) {

@@ -29,8 +29,9 @@ public class JacksonConfig implements ObjectMapperCustomizer {
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        for (LogicalType type : new LogicalType[] {LogicalType.Textual, LogicalType.Integer, LogicalType.Float,
-                LogicalType.Boolean, LogicalType.Enum}) {
+        for (LogicalType type : new LogicalType[] {
+            LogicalType.Textual, LogicalType.Integer, LogicalType.Float, LogicalType.Boolean, LogicalType.Enum
+        }) {
             mapper.coercionConfigFor(type)
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)

@@ -1,7 +1,7 @@
 package dev.chat.common;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /** An RFC 9457 problem document: the body of every error response. */

@@ -33,7 +33,9 @@ public class ProblemMappers {
     public Response problem(ProblemException e) {
         Response response = Problems.response(e.toProblem());
         if (e.retryAfterSeconds() > 0) {
-            return Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
+            return Response.fromResponse(response)
+                    .header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds())
+                    .build();
         }
         return e.status() == 401 ? withChallenge(response) : response;
     }
@@ -48,25 +50,31 @@ public class ProblemMappers {
     }
 
     /** Malformed JSON, a value of the wrong type (no coercion), an unknown enum constant. */
-    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class, InvalidFormatException.class})
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class, InvalidFormatException.class
+    })
     public Response json(JsonProcessingException e) {
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
             String message = e instanceof InvalidFormatException || e instanceof MismatchedInputException
                     ? "has the wrong type or format"
                     : "is invalid";
             return Problems.response(ProblemException.invalid(field, message).toProblem());
         }
-        return Problems.response(ProblemException.badRequest("The request body is not valid JSON.").toProblem());
+        return Problems.response(ProblemException.badRequest("The request body is not valid JSON.")
+                .toProblem());
     }
 
-    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class,
-            AuthenticationCompletionException.class})
+    @ServerExceptionMapper({
+        UnauthorizedException.class,
+        AuthenticationFailedException.class,
+        AuthenticationCompletionException.class
+    })
     public Response unauthorized() {
-        return withChallenge(Problems.response(
-                ProblemException.unauthorized("A valid bearer access token is required.").toProblem()));
+        return withChallenge(Problems.response(ProblemException.unauthorized("A valid bearer access token is required.")
+                .toProblem()));
     }
 
     @ServerExceptionMapper
@@ -81,7 +89,8 @@ public class ProblemMappers {
             return json(json);
         }
         int status = e.getResponse().getStatus();
-        Response.ResponseBuilder answer = Response.fromResponse(Problems.response(Problems.of(status, detailFor(status))));
+        Response.ResponseBuilder answer =
+                Response.fromResponse(Problems.response(Problems.of(status, detailFor(status))));
         String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
         if (allow != null) {
             answer.header(HttpHeaders.ALLOW, allow);
@@ -96,7 +105,9 @@ public class ProblemMappers {
     }
 
     private static Response withChallenge(Response response) {
-        return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+        return Response.fromResponse(response)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .build();
     }
 
     static String detailFor(int status) {
@@ -139,5 +150,4 @@ public class ProblemMappers {
         }
         return field == null || BODY_PARAMETER.equals(field) ? "$" : field;
     }
-
 }

@@ -24,7 +24,10 @@ public final class Problems {
     }
 
     public static Response response(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem)
+                .build();
     }
 
     /** Writes a problem straight to a Vert.x response, for errors raised before the REST layer runs. */

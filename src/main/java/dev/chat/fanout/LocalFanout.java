@@ -66,8 +66,13 @@ public class LocalFanout implements Fanout {
         frame.put("at", event.at() != null ? event.at() : Times.now());
         frame.put("data", event.data());
         try {
-            return new RoomEnvelope(event.type(), event.roomId(), event.seq(), event.exceptUserId(),
-                    event.subjectUserId(), Buffer.buffer(mapper.writeValueAsBytes(frame)));
+            return new RoomEnvelope(
+                    event.type(),
+                    event.roomId(),
+                    event.seq(),
+                    event.exceptUserId(),
+                    event.subjectUserId(),
+                    Buffer.buffer(mapper.writeValueAsBytes(frame)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Event data must be serializable: " + event.type(), e);
         }

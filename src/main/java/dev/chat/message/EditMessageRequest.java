@@ -3,4 +3,6 @@ package dev.chat.message;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
-public record EditMessageRequest(@NotNull @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String body) {}
+public record EditMessageRequest(
+        @NotNull @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        String body) {}

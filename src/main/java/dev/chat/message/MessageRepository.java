@@ -67,7 +67,8 @@ public class MessageRepository {
             "SELECT " + COLUMNS + " FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
 
     public Uni<Boolean> lockRoomForSend(SqlClient client, UUID roomId, UUID senderId) {
-        return client.preparedQuery(LOCK_FOR_SEND).execute(Tuple.of(roomId, senderId))
+        return client.preparedQuery(LOCK_FOR_SEND)
+                .execute(Tuple.of(roomId, senderId))
                 .map(rows -> rows.size() > 0);
     }
 
@@ -101,8 +102,14 @@ public class MessageRepository {
     }
 
     /** Must run on the connection that holds {@link #lockRoomForSend}, in its transaction. */
-    public Uni<MessageView> insert(SqlClient client, UUID roomId, UUID senderId, String body, String clientMessageId,
-            UUID replyToId, Instant now) {
+    public Uni<MessageView> insert(
+            SqlClient client,
+            UUID roomId,
+            UUID senderId,
+            String body,
+            String clientMessageId,
+            UUID replyToId,
+            Instant now) {
         return client.preparedQuery(INSERT)
                 .execute(params(roomId, senderId, utc(now), UUID.randomUUID(), body, clientMessageId, replyToId))
                 .map(MessageRepository::first);
@@ -114,7 +121,8 @@ public class MessageRepository {
      */
     public Uni<List<MessageView>> page(SqlClient client, UUID roomId, Long before, Long after, int limit) {
         if (after != null) {
-            return client.preparedQuery(HISTORY_AFTER).execute(Tuple.of(roomId, after, (long) limit))
+            return client.preparedQuery(HISTORY_AFTER)
+                    .execute(Tuple.of(roomId, after, (long) limit))
                     .map(MessageRepository::all);
         }
         Uni<RowSet<Row>> rows = before != null
@@ -142,7 +150,8 @@ public class MessageRepository {
 
     /** Deletion keeps the row (and its seq) as a tombstone; only the text goes. */
     public Uni<MessageView> tombstone(SqlClient client, UUID messageId) {
-        return client.preparedQuery("UPDATE messages SET deleted = true, body = NULL WHERE id = $1 RETURNING " + COLUMNS)
+        return client.preparedQuery(
+                        "UPDATE messages SET deleted = true, body = NULL WHERE id = $1 RETURNING " + COLUMNS)
                 .execute(Tuple.of(messageId))
                 .map(MessageRepository::first);
     }
@@ -152,11 +161,9 @@ public class MessageRepository {
      * moved (a lower or equal seq than the stored one changes nothing).
      */
     public Uni<Boolean> advanceWatermark(SqlClient client, UUID roomId, UUID userId, String type, long seq) {
-        String sql = ReceiptRequest.READ.equals(type)
-                ? """
+        String sql = ReceiptRequest.READ.equals(type) ? """
                   UPDATE memberships SET last_read_seq = $3, last_delivered_seq = GREATEST(last_delivered_seq, $3)
-                  WHERE room_id = $1 AND user_id = $2 AND last_read_seq < $3"""
-                : """
+                  WHERE room_id = $1 AND user_id = $2 AND last_read_seq < $3""" : """
                   UPDATE memberships SET last_delivered_seq = $3
                   WHERE room_id = $1 AND user_id = $2 AND last_delivered_seq < $3""";
         return client.preparedQuery(sql).execute(Tuple.of(roomId, userId, seq)).map(rows -> rows.rowCount() == 1);

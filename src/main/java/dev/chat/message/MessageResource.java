@@ -43,14 +43,14 @@ public class MessageResource {
     @Path("/messages")
     public Uni<RestResponse<MessageView>> send(@RestPath String roomId, @Valid @NotNull SendMessageRequest request) {
         return messages.send(caller.id(), Ids.parse("roomId", roomId), request)
-                .map(sent -> RestResponse.status(sent.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
-                        sent.message()));
+                .map(sent -> RestResponse.status(
+                        sent.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, sent.message()));
     }
 
     @GET
     @Path("/messages")
-    public Uni<MessagePage> history(@RestPath String roomId, @RestQuery String before, @RestQuery String after,
-            @RestQuery String limit) {
+    public Uni<MessagePage> history(
+            @RestPath String roomId, @RestQuery String before, @RestQuery String after, @RestQuery String limit) {
         var room = Ids.parse("roomId", roomId);
         Long beforeSeq = Params.optionalLong("before", before);
         Long afterSeq = Params.optionalLong("after", after);
@@ -65,8 +65,8 @@ public class MessageResource {
 
     @PATCH
     @Path("/messages/{messageId}")
-    public Uni<MessageView> edit(@RestPath String roomId, @RestPath String messageId,
-            @Valid @NotNull EditMessageRequest request) {
+    public Uni<MessageView> edit(
+            @RestPath String roomId, @RestPath String messageId, @Valid @NotNull EditMessageRequest request) {
         return messages.edit(caller.id(), Ids.parse("roomId", roomId), Ids.parse("messageId", messageId), request);
     }
 

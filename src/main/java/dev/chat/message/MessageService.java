@@ -1,6 +1,5 @@
 package dev.chat.message;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.chat.common.ProblemException;
 import dev.chat.common.Times;
 import dev.chat.fanout.ChatEvent;
@@ -8,6 +7,7 @@ import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,8 +69,14 @@ public class MessageService {
                                 return Uni.createFrom().item(new Sent(original, false));
                             }
                             return checkReply(conn, roomId, request.replyToId())
-                                    .chain(() -> messages.insert(conn, roomId, senderId, body,
-                                            request.clientMessageId(), request.replyToId(), now))
+                                    .chain(() -> messages.insert(
+                                            conn,
+                                            roomId,
+                                            senderId,
+                                            body,
+                                            request.clientMessageId(),
+                                            request.replyToId(),
+                                            now))
                                     .map(message -> new Sent(message, true));
                         }))
                 .invoke(sent -> {
@@ -85,7 +91,9 @@ public class MessageService {
     /** A page of history, ascending by seq; {@code limit + 1} rows are read to learn {@code hasMore}. */
     public Uni<MessagePage> history(UUID callerId, UUID roomId, Long before, Long after, int limit) {
         return pool.withConnection(conn -> messages.role(conn, roomId, callerId)
-                        .onItem().ifNull().failWith(MessageService::noSuchRoom)
+                        .onItem()
+                        .ifNull()
+                        .failWith(MessageService::noSuchRoom)
                         .chain(role -> messages.page(conn, roomId, before, after, limit + 1)))
                 .map(found -> {
                     boolean hasMore = found.size() > limit;
@@ -103,17 +111,21 @@ public class MessageService {
         String body = MessageBodies.check(request.body());
         Instant now = Times.now();
         return pool.withTransaction(conn -> messages.role(conn, roomId, callerId)
-                        .onItem().ifNull().failWith(MessageService::noSuchRoom)
+                        .onItem()
+                        .ifNull()
+                        .failWith(MessageService::noSuchRoom)
                         .chain(role -> messages.findForUpdate(conn, messageId, roomId))
-                        .onItem().ifNull().failWith(MessageService::noSuchMessage)
+                        .onItem()
+                        .ifNull()
+                        .failWith(MessageService::noSuchMessage)
                         .chain(message -> {
                             if (!message.senderId().equals(callerId)) {
-                                return Uni.createFrom().failure(
-                                        ProblemException.forbidden("Only the author can edit a message."));
+                                return Uni.createFrom()
+                                        .failure(ProblemException.forbidden("Only the author can edit a message."));
                             }
                             if (message.deleted()) {
-                                return Uni.createFrom().failure(
-                                        ProblemException.conflict("A deleted message cannot be edited."));
+                                return Uni.createFrom()
+                                        .failure(ProblemException.conflict("A deleted message cannot be edited."));
                             }
                             return messages.updateBody(conn, messageId, body, now);
                         }))
@@ -127,14 +139,20 @@ public class MessageService {
     public Uni<Void> delete(UUID callerId, UUID roomId, UUID messageId) {
         Instant now = Times.now();
         return pool.withTransaction(conn -> messages.role(conn, roomId, callerId)
-                        .onItem().ifNull().failWith(MessageService::noSuchRoom)
+                        .onItem()
+                        .ifNull()
+                        .failWith(MessageService::noSuchRoom)
                         .chain(role -> messages.findForUpdate(conn, messageId, roomId)
-                                .onItem().ifNull().failWith(MessageService::noSuchMessage)
+                                .onItem()
+                                .ifNull()
+                                .failWith(MessageService::noSuchMessage)
                                 .chain(message -> {
                                     boolean moderator = OWNER.equals(role) || ADMIN.equals(role);
                                     if (!message.senderId().equals(callerId) && !moderator) {
-                                        return Uni.createFrom().failure(ProblemException.forbidden(
-                                                "Only the author or a room owner or admin can delete a message."));
+                                        return Uni.createFrom()
+                                                .failure(
+                                                        ProblemException.forbidden(
+                                                                "Only the author or a room owner or admin can delete a message."));
                                     }
                                     return message.deleted()
                                             ? Uni.createFrom().<MessageView>nullItem()
@@ -142,8 +160,8 @@ public class MessageService {
                                 })))
                 .invoke(m -> {
                     if (m != null) {
-                        fanout.publish(ChatEvent.of(EventType.MESSAGE_DELETED, roomId, m.seq(), now,
-                                new Deleted(m.id(), m.seq())));
+                        fanout.publish(ChatEvent.of(
+                                EventType.MESSAGE_DELETED, roomId, m.seq(), now, new Deleted(m.id(), m.seq())));
                     }
                 })
                 .replaceWithVoid();
@@ -153,9 +171,11 @@ public class MessageService {
         if (replyToId == null) {
             return Uni.createFrom().voidItem();
         }
-        return messages.existsInRoom(conn, replyToId, roomId).chain(exists -> exists
-                ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(ProblemException.invalid("replyToId", "must be a message of this room")));
+        return messages.existsInRoom(conn, replyToId, roomId)
+                .chain(exists -> exists
+                        ? Uni.createFrom().voidItem()
+                        : Uni.createFrom()
+                                .failure(ProblemException.invalid("replyToId", "must be a message of this room")));
     }
 
     static ProblemException noSuchRoom() {

@@ -1,11 +1,11 @@
 package dev.chat.message;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.chat.common.ProblemException;
 import dev.chat.common.Times;
 import dev.chat.fanout.ChatEvent;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,14 +45,18 @@ public class ReceiptService {
     public Uni<Void> receipt(UUID userId, UUID roomId, String type, long seq) {
         Instant now = Times.now();
         return pool.withConnection(conn -> messages.lastSeqForMember(conn, roomId, userId)
-                        .onItem().ifNull().failWith(MessageService::noSuchRoom)
+                        .onItem()
+                        .ifNull()
+                        .failWith(MessageService::noSuchRoom)
                         .chain(lastSeq -> seq > lastSeq
-                                ? Uni.createFrom().failure(ProblemException.invalid("seq",
-                                        "must not be above the room's lastSeq (" + lastSeq + ")"))
+                                ? Uni.createFrom()
+                                        .failure(ProblemException.invalid(
+                                                "seq", "must not be above the room's lastSeq (" + lastSeq + ")"))
                                 : messages.advanceWatermark(conn, roomId, userId, type, seq)))
                 .invoke(moved -> {
                     if (moved) {
-                        fanout.publish(ChatEvent.of(EventType.RECEIPT, roomId, null, now, new Receipt(userId, type, seq)));
+                        fanout.publish(
+                                ChatEvent.of(EventType.RECEIPT, roomId, null, now, new Receipt(userId, type, seq)));
                     }
                 })
                 .replaceWithVoid();
@@ -62,9 +66,11 @@ public class ReceiptService {
     public Uni<Void> typing(UUID userId, UUID roomId, boolean typing) {
         Instant now = Times.now();
         return pool.withConnection(conn -> messages.role(conn, roomId, userId))
-                .onItem().ifNull().failWith(MessageService::noSuchRoom)
-                .invoke(role -> fanout.publish(new ChatEvent(EventType.TYPING, roomId, null, now,
-                        new Typing(userId, typing), userId, null)))
+                .onItem()
+                .ifNull()
+                .failWith(MessageService::noSuchRoom)
+                .invoke(role -> fanout.publish(
+                        new ChatEvent(EventType.TYPING, roomId, null, now, new Typing(userId, typing), userId, null)))
                 .replaceWithVoid();
     }
 }

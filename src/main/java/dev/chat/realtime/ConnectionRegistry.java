@@ -96,8 +96,14 @@ public class ConnectionRegistry {
         MessageConsumer<RoomEnvelope> consumer;
     }
 
-    ConnectionRegistry(Vertx vertx, RealtimeQueries queries, Presence presence, Frames frames,
-            OpenConnections openConnections, ChatConfig config, MeterRegistry meters) {
+    ConnectionRegistry(
+            Vertx vertx,
+            RealtimeQueries queries,
+            Presence presence,
+            Frames frames,
+            OpenConnections openConnections,
+            ChatConfig config,
+            MeterRegistry meters) {
         this.vertx = vertx;
         this.queries = queries;
         this.presence = presence;
@@ -111,11 +117,14 @@ public class ConnectionRegistry {
         // Called on the main thread: a new event-loop context of its own, not one of a request.
         hub = vertx.getOrCreateContext();
         Gauge.builder("chat.ws.connections", open, AtomicInteger::get)
-                .description("Open WebSocket connections on this instance").register(meters);
+                .description("Open WebSocket connections on this instance")
+                .register(meters);
         delivered = Counter.builder("chat.events.delivered")
-                .description("Event frames written to WebSocket connections").register(meters);
+                .description("Event frames written to WebSocket connections")
+                .register(meters);
         slowConsumerCloses = Counter.builder("chat.ws.slow.consumer.closes")
-                .description("Connections closed with 4008 because their outbound queue was full").register(meters);
+                .description("Connections closed with 4008 because their outbound queue was full")
+                .register(meters);
         vertx.eventBus().addOutboundInterceptor(this::beforePublication);
         long sweep = Math.max(1000, config.silenceTimeout().toMillis() / 3);
         hub.runOnContext(v -> vertx.setPeriodic(sweep, id -> closeSilent()));
@@ -124,7 +133,8 @@ public class ConnectionRegistry {
     /** Server shutdown: every connection is closed with 1001, waiting a moment for the close frames. */
     void stop(@Observes ShutdownEvent stop) {
         List<Uni<Void>> closing = new ArrayList<>();
-        openConnections.forEach(connection -> closing.add(connection.close(SHUTDOWN).onFailure().recoverWithNull()));
+        openConnections.forEach(
+                connection -> closing.add(connection.close(SHUTDOWN).onFailure().recoverWithNull()));
         if (!closing.isEmpty()) {
             try {
                 Uni.join().all(closing).andCollectFailures().await().atMost(Duration.ofSeconds(2));
@@ -141,7 +151,8 @@ public class ConnectionRegistry {
         // The address first: body() of other traffic may copy it (JsonObject codecs), ours is shared.
         if (delivery.message().address().startsWith(LocalFanout.USER_ADDRESS_PREFIX)
                 && delivery.body() instanceof RoomEnvelope envelope
-                && EventType.MEMBER_ADDED.equals(envelope.type()) && envelope.subjectUserId() != null
+                && EventType.MEMBER_ADDED.equals(envelope.type())
+                && envelope.subjectUserId() != null
                 && localUsers.contains(envelope.subjectUserId())) {
             roomConsumers.computeIfAbsent(envelope.roomId(), this::consumeRoom);
         }
@@ -151,8 +162,10 @@ public class ConnectionRegistry {
     /** Registers the room's consumer from any thread, bound to the hub: its handler always runs there. */
     private MessageConsumer<RoomEnvelope> consumeRoom(UUID roomId) {
         List<MessageConsumer<RoomEnvelope>> registered = new ArrayList<>(1);
-        ((ContextInternal) hub).dispatch(() -> registered.add(vertx.eventBus().<RoomEnvelope>consumer(
-                LocalFanout.address(roomId), message -> onRoomEnvelope(roomId, message.body()))));
+        ((ContextInternal) hub)
+                .dispatch(() -> registered.add(vertx.eventBus()
+                        .<RoomEnvelope>consumer(
+                                LocalFanout.address(roomId), message -> onRoomEnvelope(roomId, message.body()))));
         return registered.get(0);
     }
 
@@ -163,20 +176,22 @@ public class ConnectionRegistry {
      * its rooms. {@code ready} goes out when the rooms are subscribed; frames before it wait.
      */
     void open(WebSocketConnection socket, UUID userId) {
-        LiveConnection connection = new LiveConnection(socket, userId, config.maxQueuedMessages(),
-                config.maxQueuedBytes(), this::overflowed);
+        LiveConnection connection = new LiveConnection(
+                socket, userId, config.maxQueuedMessages(), config.maxQueuedBytes(), this::overflowed);
         socket.userData().put(LIVE, connection);
         hub.runOnContext(v -> {
             connections.put(connection.id(), connection);
             open.incrementAndGet();
             users.computeIfAbsent(userId, this::watchUser).connections.add(connection);
             localUsers.add(userId);
-            queries.roomsOf(userId).subscribe().with(
-                    found -> hub.runOnContext(x -> loaded(connection, found)),
-                    failure -> hub.runOnContext(x -> {
-                        LOG.errorf(failure, "Could not load the rooms of user %s", userId);
-                        closeAndForget(connection, CloseReason.INTERNAL_SERVER_ERROR);
-                    }));
+            queries.roomsOf(userId)
+                    .subscribe()
+                    .with(
+                            found -> hub.runOnContext(x -> loaded(connection, found)),
+                            failure -> hub.runOnContext(x -> {
+                                LOG.errorf(failure, "Could not load the rooms of user %s", userId);
+                                closeAndForget(connection, CloseReason.INTERNAL_SERVER_ERROR);
+                            }));
         });
     }
 
@@ -248,15 +263,18 @@ public class ConnectionRegistry {
             }
         }
         if (wentOffline) {
-            queries.touchLastSeen(connection.userId, now).subscribe().with(ok -> {},
-                    failure -> LOG.warnf(failure, "Could not record last seen of user %s", connection.userId));
+            queries.touchLastSeen(connection.userId, now)
+                    .subscribe()
+                    .with(
+                            ok -> {},
+                            failure -> LOG.warnf(failure, "Could not record last seen of user %s", connection.userId));
         }
     }
 
     private UserEntry watchUser(UUID userId) {
         UserEntry user = new UserEntry();
-        user.consumer = vertx.eventBus().consumer(LocalFanout.userAddress(userId),
-                message -> onMembership(userId, message.body()));
+        user.consumer = vertx.eventBus()
+                .consumer(LocalFanout.userAddress(userId), message -> onMembership(userId, message.body()));
         return user;
     }
 

@@ -48,7 +48,9 @@ public class Frames {
     boolean isPing(String text) {
         try {
             JsonNode node = mapper.readTree(text);
-            return node != null && node.isObject() && "ping".equals(node.path("type").textValue());
+            return node != null
+                    && node.isObject()
+                    && "ping".equals(node.path("type").textValue());
         } catch (JsonProcessingException e) {
             return false;
         }

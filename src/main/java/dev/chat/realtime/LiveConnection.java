@@ -54,12 +54,18 @@ final class LiveConnection {
      * the bound), and membership changes seen meanwhile override what the load read.
      */
     private List<Buffer> beforeReady = new ArrayList<>();
+
     private Map<UUID, Boolean> changedWhileLoading = new HashMap<>();
     /** Counted in {@link dev.chat.realtime.Presence}. */
     boolean counted;
+
     private boolean closed;
 
-    LiveConnection(WebSocketConnection connection, UUID userId, int maxMessages, long maxBytes,
+    LiveConnection(
+            WebSocketConnection connection,
+            UUID userId,
+            int maxMessages,
+            long maxBytes,
             Consumer<LiveConnection> onOverflow) {
         this.connection = connection;
         this.userId = userId;
@@ -155,11 +161,14 @@ final class LiveConnection {
         int length = frame.length();
         if (socket != null) {
             // One text frame over a slice of the shared bytes: no copy, no re-encoding per recipient.
-            Future<Void> written = socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame.getByteBuf(), true));
+            Future<Void> written =
+                    socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame.getByteBuf(), true));
             written.onComplete(result -> dequeued(length));
         } else {
-            connection.sendText(frame.toString(StandardCharsets.UTF_8))
-                    .subscribe().with(ok -> dequeued(length), failure -> dequeued(length));
+            connection
+                    .sendText(frame.toString(StandardCharsets.UTF_8))
+                    .subscribe()
+                    .with(ok -> dequeued(length), failure -> dequeued(length));
         }
     }
 

@@ -25,6 +25,7 @@ final class RoomDispatcher {
 
     /** Beyond this many held messages the room stops waiting: memory stays bounded whatever happens. */
     private static final int MAX_HELD = 1024;
+
     static final long UNKNOWN = -1;
 
     final UUID roomId;
@@ -33,9 +34,11 @@ final class RoomDispatcher {
     private final ConnectionRegistry registry;
     /** The seq of the next {@code message.created} to deliver; {@link #UNKNOWN} until one is known. */
     private long nextSeq;
+
     private final TreeMap<Long, RoomEnvelope> held = new TreeMap<>();
     /** Updates/deletions of messages not yet delivered, by that message's seq. */
     private final TreeMap<Long, List<RoomEnvelope>> followers = new TreeMap<>();
+
     private long timer = -1;
 
     RoomDispatcher(UUID roomId, long nextSeq, ConnectionRegistry registry) {
@@ -148,7 +151,8 @@ final class RoomDispatcher {
         UUID subject = envelope.subjectUserId();
         int delivered = 0;
         for (LiveConnection connection : connections) {
-            if (!connection.userId.equals(except) && !connection.userId.equals(subject)
+            if (!connection.userId.equals(except)
+                    && !connection.userId.equals(subject)
                     && connection.send(envelope.frame())) {
                 delivered++;
             }

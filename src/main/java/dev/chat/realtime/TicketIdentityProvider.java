@@ -26,12 +26,15 @@ public class TicketIdentityProvider implements IdentityProvider<TicketAuthentica
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TicketAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            TicketAuthenticationRequest request, AuthenticationRequestContext context) {
         return auth.redeemTicket(request.ticket()).map(userId -> {
             if (userId == null) {
                 throw new AuthenticationFailedException("The ticket is invalid, expired or already used.");
             }
-            return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(userId.toString())).build();
+            return QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new QuarkusPrincipal(userId.toString()))
+                    .build();
         });
     }
 }

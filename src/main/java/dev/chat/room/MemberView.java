@@ -1,7 +1,7 @@
 package dev.chat.room;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.chat.user.User;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -17,7 +17,13 @@ public record MemberView(
         long lastDeliveredSeq) {
 
     public static MemberView of(Membership membership, User user) {
-        return new MemberView(user.id, user.username, user.displayName, membership.role, membership.joinedAt,
-                membership.lastReadSeq, membership.lastDeliveredSeq);
+        return new MemberView(
+                user.id,
+                user.username,
+                user.displayName,
+                membership.role,
+                membership.joinedAt,
+                membership.lastReadSeq,
+                membership.lastDeliveredSeq);
     }
 }

@@ -15,18 +15,20 @@ public class MembershipRepository implements PanacheRepositoryBase<Membership, M
 
     /** Members with their profiles, longest-standing first: one query. */
     public Uni<List<MemberView>> listViews(UUID roomId) {
-        return getSession().chain(session -> session.createQuery(
-                        "select new dev.chat.room.MemberView(u.id, u.username, u.displayName, m.role, m.joinedAt,"
-                                + " m.lastReadSeq, m.lastDeliveredSeq)"
-                                + " from Membership m join User u on u.id = m.userId"
-                                + " where m.roomId = :room order by m.joinedAt, m.userId",
-                        MemberView.class)
-                .setParameter("room", roomId)
-                .getResultList());
+        return getSession()
+                .chain(session -> session.createQuery(
+                                "select new dev.chat.room.MemberView(u.id, u.username, u.displayName, m.role, m.joinedAt,"
+                                        + " m.lastReadSeq, m.lastDeliveredSeq)"
+                                        + " from Membership m join User u on u.id = m.userId"
+                                        + " where m.roomId = :room order by m.joinedAt, m.userId",
+                                MemberView.class)
+                        .setParameter("room", roomId)
+                        .getResultList());
     }
 
     /** Who inherits ownership: the longest-standing remaining member (earliest joined, then lowest id). */
     public Uni<Membership> successor(UUID roomId, UUID leavingUserId) {
-        return find("roomId = ?1 and userId <> ?2 order by joinedAt, userId", roomId, leavingUserId).firstResult();
+        return find("roomId = ?1 and userId <> ?2 order by joinedAt, userId", roomId, leavingUserId)
+                .firstResult();
     }
 }

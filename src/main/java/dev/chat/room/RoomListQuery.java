@@ -59,7 +59,8 @@ public class RoomListQuery {
 
     public Uni<Page> page(UUID userId, int limit, String cursor) {
         RoomCursor after = RoomCursor.decode(cursor);
-        Tuple params = Tuple.from(Arrays.asList(userId,
+        Tuple params = Tuple.from(Arrays.asList(
+                userId,
                 after == null ? null : MessageRepository.utc(after.lastActivity()),
                 after == null ? null : after.id(),
                 (long) limit + 1));

@@ -37,15 +37,17 @@ public class RoomResource {
 
     @POST
     public Uni<RestResponse<RoomView>> create(@Valid @NotNull CreateRoomRequest request) {
-        return rooms.createGroup(caller.id(), request).map(room -> RestResponse.status(RestResponse.Status.CREATED, room));
+        return rooms.createGroup(caller.id(), request)
+                .map(room -> RestResponse.status(RestResponse.Status.CREATED, room));
     }
 
     /** 201 the first time for a pair, 200 with the same room after. */
     @POST
     @Path("/direct")
     public Uni<RestResponse<RoomView>> direct(@Valid @NotNull DirectRoomRequest request) {
-        return rooms.direct(caller.id(), request.userId()).map(outcome -> RestResponse.status(
-                outcome.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, outcome.room()));
+        return rooms.direct(caller.id(), request.userId())
+                .map(outcome -> RestResponse.status(
+                        outcome.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, outcome.room()));
     }
 
     @GET
@@ -80,8 +82,8 @@ public class RoomResource {
 
     @PATCH
     @Path("/{roomId}/members/{userId}")
-    public Uni<MemberView> changeRole(@RestPath String roomId, @RestPath String userId,
-            @Valid @NotNull ChangeRoleRequest request) {
+    public Uni<MemberView> changeRole(
+            @RestPath String roomId, @RestPath String userId, @Valid @NotNull ChangeRoleRequest request) {
         return rooms.changeRole(caller.id(), Ids.parse("roomId", roomId), Ids.parse("userId", userId), request.role());
     }
 

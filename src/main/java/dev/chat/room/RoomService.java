@@ -1,6 +1,5 @@
 package dev.chat.room;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.chat.common.Db;
 import dev.chat.common.ProblemException;
 import dev.chat.common.Times;
@@ -10,6 +9,7 @@ import dev.chat.fanout.Fanout;
 import dev.chat.user.User;
 import dev.chat.user.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -56,7 +56,11 @@ public class RoomService {
     private final RoomListQuery list;
     private final Fanout fanout;
 
-    RoomService(RoomRepository rooms, MembershipRepository memberships, UserRepository users, RoomListQuery list,
+    RoomService(
+            RoomRepository rooms,
+            MembershipRepository memberships,
+            UserRepository users,
+            RoomListQuery list,
             Fanout fanout) {
         this.rooms = rooms;
         this.memberships = memberships;
@@ -78,20 +82,21 @@ public class RoomService {
         Instant now = Times.now();
         return Panache.withTransaction(() -> users.list("id in ?1", everyone).chain(found -> {
                     if (found.size() != everyone.size()) {
-                        return Uni.createFrom().<Added>failure(
-                                ProblemException.invalid("memberIds", "contains ids of no user"));
+                        return Uni.createFrom()
+                                .<Added>failure(ProblemException.invalid("memberIds", "contains ids of no user"));
                     }
                     Room room = newRoom(Room.GROUP, request.name().strip(), now, everyone.size());
                     Map<UUID, User> byId = found.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
                     List<Membership> members = new ArrayList<>();
                     List<MemberView> views = new ArrayList<>();
                     for (UUID id : everyone) { // creator first: the owner is also the longest-standing member
-                        Membership m = Membership.of(room.id, id, id.equals(creatorId) ? Membership.OWNER
-                                : Membership.MEMBER, now);
+                        Membership m = Membership.of(
+                                room.id, id, id.equals(creatorId) ? Membership.OWNER : Membership.MEMBER, now);
                         members.add(m);
                         views.add(MemberView.of(m, byId.get(id)));
                     }
-                    return rooms.persist(room).chain(() -> memberships.persist(members))
+                    return rooms.persist(room)
+                            .chain(() -> memberships.persist(members))
                             .map(v -> new Added(RoomView.of(room), views));
                 }))
                 .invoke(this::publishAdded)
@@ -124,15 +129,20 @@ public class RoomService {
                         Room room = newRoom(Room.DIRECT, null, now, 2);
                         room.directUserA = a;
                         room.directUserB = b;
-                        List<Membership> members = List.of(Membership.of(room.id, callerId, Membership.MEMBER, now),
+                        List<Membership> members = List.of(
+                                Membership.of(room.id, callerId, Membership.MEMBER, now),
                                 Membership.of(room.id, otherId, Membership.MEMBER, now));
                         Map<UUID, User> byId = found.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
-                        List<MemberView> views = members.stream().map(m -> MemberView.of(m, byId.get(m.userId))).toList();
-                        return rooms.persist(room).chain(() -> memberships.persist(members))
+                        List<MemberView> views = members.stream()
+                                .map(m -> MemberView.of(m, byId.get(m.userId)))
+                                .toList();
+                        return rooms.persist(room)
+                                .chain(() -> memberships.persist(members))
                                 .map(v -> new Added(RoomView.of(room), views));
                     });
                 }))
-                .onFailure(e -> Db.isUniqueViolation(e, DIRECT_PAIR_INDEX)).recoverWithUni(() -> Panache.withSession(
+                .onFailure(e -> Db.isUniqueViolation(e, DIRECT_PAIR_INDEX))
+                .recoverWithUni(() -> Panache.withSession(
                         () -> rooms.findDirect(a, b).map(room -> new Added(RoomView.of(room), null))))
                 .invoke(added -> {
                     if (added.members() != null) {
@@ -156,20 +166,22 @@ public class RoomService {
      * changes: saving the entity writes its member count too, which must not be a stale one.
      */
     public Uni<RoomView> rename(UUID callerId, UUID roomId, String name) {
-        return Panache.withTransaction(() -> membership(roomId, callerId).chain(me -> lockRoom(roomId)
-                        .chain(room -> {
+        return Panache.withTransaction(() -> membership(roomId, callerId)
+                        .chain(me -> lockRoom(roomId).chain(room -> {
                             if (room.isDirect()) {
-                                return Uni.createFrom().<RoomView>failure(
-                                        ProblemException.badRequest("A direct room has no name."));
+                                return Uni.createFrom()
+                                        .<RoomView>failure(ProblemException.badRequest("A direct room has no name."));
                             }
                             if (!me.isOwnerOrAdmin()) {
-                                return Uni.createFrom().<RoomView>failure(
-                                        ProblemException.forbidden("Only the room's owner or an admin can rename it."));
+                                return Uni.createFrom()
+                                        .<RoomView>failure(ProblemException.forbidden(
+                                                "Only the room's owner or an admin can rename it."));
                             }
                             room.name = name.strip();
                             return Uni.createFrom().item(RoomView.of(room));
                         })))
-                .invoke(room -> fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room.id(), null, Times.now(), room)));
+                .invoke(room ->
+                        fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room.id(), null, Times.now(), room)));
     }
 
     public Uni<List<MemberView>> members(UUID callerId, UUID roomId) {
@@ -182,27 +194,31 @@ public class RoomService {
         return Panache.withTransaction(() -> membership(roomId, callerId)
                         .chain(me -> lockRoom(roomId).chain(room -> {
                             if (room.isDirect()) {
-                                return Uni.createFrom().<Added>failure(
-                                        ProblemException.badRequest("A direct room has exactly its two members."));
+                                return Uni.createFrom()
+                                        .<Added>failure(ProblemException.badRequest(
+                                                "A direct room has exactly its two members."));
                             }
                             if (!me.isOwnerOrAdmin()) {
-                                return Uni.createFrom().<Added>failure(
-                                        ProblemException.forbidden("Only the room's owner or an admin can add members."));
+                                return Uni.createFrom()
+                                        .<Added>failure(ProblemException.forbidden(
+                                                "Only the room's owner or an admin can add members."));
                             }
                             return users.findById(userId).chain(user -> {
                                 if (user == null) {
-                                    return Uni.createFrom().<Added>failure(
-                                            ProblemException.invalid("userId", "no such user"));
+                                    return Uni.createFrom()
+                                            .<Added>failure(ProblemException.invalid("userId", "no such user"));
                                 }
                                 return memberships.findMember(roomId, userId).chain(existing -> {
                                     if (existing != null) {
-                                        return Uni.createFrom().<Added>failure(
-                                                ProblemException.conflict("That user is already a member."));
+                                        return Uni.createFrom()
+                                                .<Added>failure(
+                                                        ProblemException.conflict("That user is already a member."));
                                     }
                                     Membership m = Membership.of(roomId, userId, Membership.MEMBER, now);
                                     room.memberCount++;
-                                    return memberships.persist(m).map(
-                                            v -> new Added(RoomView.of(room), List.of(MemberView.of(m, user))));
+                                    return memberships
+                                            .persist(m)
+                                            .map(v -> new Added(RoomView.of(room), List.of(MemberView.of(m, user))));
                                 });
                             });
                         })))
@@ -220,15 +236,19 @@ public class RoomService {
     public Uni<MemberView> changeRole(UUID callerId, UUID roomId, UUID userId, String role) {
         return Panache.withTransaction(() -> membership(roomId, callerId).chain(me -> {
             if (!Membership.OWNER.equals(me.role)) {
-                return Uni.createFrom().<MemberView>failure(
-                        ProblemException.forbidden("Only the room's owner can change roles."));
+                return Uni.createFrom()
+                        .<MemberView>failure(ProblemException.forbidden("Only the room's owner can change roles."));
             }
             if (userId.equals(callerId)) {
-                return Uni.createFrom().<MemberView>failure(ProblemException.invalid("userId",
-                        "the owner's role changes only by leaving the room"));
+                return Uni.createFrom()
+                        .<MemberView>failure(ProblemException.invalid(
+                                "userId", "the owner's role changes only by leaving the room"));
             }
-            return memberships.findMember(roomId, userId)
-                    .onItem().ifNull().failWith(RoomService::noSuchMember)
+            return memberships
+                    .findMember(roomId, userId)
+                    .onItem()
+                    .ifNull()
+                    .failWith(RoomService::noSuchMember)
                     .chain(them -> users.findById(userId).map(user -> {
                         them.role = role;
                         return MemberView.of(them, user);
@@ -247,29 +267,41 @@ public class RoomService {
         return Panache.withTransaction(() -> membership(roomId, callerId)
                         .chain(me -> lockRoom(roomId).chain(room -> {
                             if (room.isDirect()) {
-                                return Uni.createFrom().<Removed>failure(
-                                        ProblemException.badRequest("A direct room has exactly its two members."));
+                                return Uni.createFrom()
+                                        .<Removed>failure(ProblemException.badRequest(
+                                                "A direct room has exactly its two members."));
                             }
                             if (userId.equals(callerId)) {
                                 return remove(room, me);
                             }
                             if (!me.isOwnerOrAdmin()) {
-                                return Uni.createFrom().<Removed>failure(ProblemException.forbidden(
-                                        "Only the room's owner or an admin can remove members."));
+                                return Uni.createFrom()
+                                        .<Removed>failure(ProblemException.forbidden(
+                                                "Only the room's owner or an admin can remove members."));
                             }
-                            return memberships.findMember(roomId, userId)
-                                    .onItem().ifNull().failWith(RoomService::noSuchMember)
+                            return memberships
+                                    .findMember(roomId, userId)
+                                    .onItem()
+                                    .ifNull()
+                                    .failWith(RoomService::noSuchMember)
                                     .chain(them -> {
                                         if (Membership.ADMIN.equals(me.role) && !Membership.MEMBER.equals(them.role)) {
-                                            return Uni.createFrom().<Removed>failure(ProblemException.forbidden(
-                                                    "An admin can remove only members."));
+                                            return Uni.createFrom()
+                                                    .<Removed>failure(ProblemException.forbidden(
+                                                            "An admin can remove only members."));
                                         }
                                         return remove(room, them);
                                     });
                         })))
                 .invoke(removed -> {
-                    fanout.publish(new ChatEvent(EventType.MEMBER_REMOVED, roomId, null, now,
-                            new MemberRemoved(roomId, removed.userId()), null, removed.userId()));
+                    fanout.publish(new ChatEvent(
+                            EventType.MEMBER_REMOVED,
+                            roomId,
+                            null,
+                            now,
+                            new MemberRemoved(roomId, removed.userId()),
+                            null,
+                            removed.userId()));
                     if (removed.room() != null) {
                         fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, roomId, null, now, removed.room()));
                     }
@@ -286,17 +318,24 @@ public class RoomService {
         if (!Membership.OWNER.equals(leaving.role)) {
             return deleted.map(v -> new Removed(RoomView.of(room), leaving.userId));
         }
-        return deleted.chain(() -> memberships.successor(room.id, leaving.userId)).map(heir -> {
-            heir.role = Membership.OWNER;
-            return new Removed(RoomView.of(room), leaving.userId);
-        });
+        return deleted.chain(() -> memberships.successor(room.id, leaving.userId))
+                .map(heir -> {
+                    heir.role = Membership.OWNER;
+                    return new Removed(RoomView.of(room), leaving.userId);
+                });
     }
 
     private void publishAdded(Added added) {
         RoomView room = added.room();
         for (MemberView member : added.members()) {
-            fanout.publish(new ChatEvent(EventType.MEMBER_ADDED, room.id(), null, Times.now(),
-                    new MemberAdded(room, member), null, member.userId()));
+            fanout.publish(new ChatEvent(
+                    EventType.MEMBER_ADDED,
+                    room.id(),
+                    null,
+                    Times.now(),
+                    new MemberAdded(room, member),
+                    null,
+                    member.userId()));
         }
     }
 
@@ -306,7 +345,10 @@ public class RoomService {
     }
 
     private Uni<Room> lockRoom(UUID roomId) {
-        return rooms.findById(roomId, LockModeType.PESSIMISTIC_WRITE).onItem().ifNull().failWith(RoomService::noSuchRoom);
+        return rooms.findById(roomId, LockModeType.PESSIMISTIC_WRITE)
+                .onItem()
+                .ifNull()
+                .failWith(RoomService::noSuchRoom);
     }
 
     private static Room newRoom(String type, String name, Instant now, int memberCount) {

@@ -18,8 +18,10 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
     /** Prefix match on username or display name, case-insensitive; both columns have a prefix index. */
     public Uni<List<User>> searchByPrefix(String prefix, int limit) {
         String pattern = escapeLike(prefix.toLowerCase()) + "%";
-        return find("username like ?1 escape '\\' or lower(displayName) like ?1 escape '\\'",
-                        Sort.by("username"), pattern)
+        return find(
+                        "username like ?1 escape '\\' or lower(displayName) like ?1 escape '\\'",
+                        Sort.by("username"),
+                        pattern)
                 .page(0, limit)
                 .list();
     }

@@ -49,9 +49,8 @@ public class UserResource {
     }
 
     @GET
-    public Uni<UserList> search(
-            @RestQuery @NotBlank @Size(max = 64) String query,
-            @RestQuery String limit) {
-        return users.search(query, Params.intInRange("limit", limit, 20, 1, 100)).map(UserList::new);
+    public Uni<UserList> search(@RestQuery @NotBlank @Size(max = 64) String query, @RestQuery String limit) {
+        return users.search(query, Params.intInRange("limit", limit, 20, 1, 100))
+                .map(UserList::new);
     }
 }

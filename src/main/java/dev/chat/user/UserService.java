@@ -29,7 +29,12 @@ public class UserService {
     public Uni<UserProfileView> profile(UUID id) {
         return find(id).map(user -> {
             boolean online = presence.isOnline(user.id);
-            return new UserProfileView(user.id, user.username, user.displayName, user.createdAt, online,
+            return new UserProfileView(
+                    user.id,
+                    user.username,
+                    user.displayName,
+                    user.createdAt,
+                    online,
                     online ? Times.now() : user.lastSeenAt);
         });
     }
@@ -44,7 +49,8 @@ public class UserService {
 
     @WithSession
     public Uni<List<UserView>> search(String prefix, int limit) {
-        return users.searchByPrefix(prefix.strip(), limit).map(found -> found.stream().map(UserView::of).toList());
+        return users.searchByPrefix(prefix.strip(), limit)
+                .map(found -> found.stream().map(UserView::of).toList());
     }
 
     private Uni<User> find(UUID id) {

@@ -26,8 +26,12 @@ class AccessTokenTest {
     @Test
     void shouldAcceptAFreshToken() {
         Session user = newUser("jwtok");
-        given().auth().oauth2(token(user.id(), ISSUER, Instant.now().plusSeconds(60))).get("/api/users/me")
-                .then().statusCode(200).body("id", equalTo(user.id()));
+        given().auth()
+                .oauth2(token(user.id(), ISSUER, Instant.now().plusSeconds(60)))
+                .get("/api/users/me")
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(user.id()));
     }
 
     @Test
@@ -38,8 +42,12 @@ class AccessTokenTest {
     @Test
     void shouldRejectAnExpiredToken() {
         Session user = newUser("jwtexp");
-        String expired = Jwt.issuer(ISSUER).subject(user.id()).groups(Set.of("user"))
-                .issuedAt(Instant.now().minusSeconds(3600)).expiresAt(Instant.now().minusSeconds(1800)).sign();
+        String expired = Jwt.issuer(ISSUER)
+                .subject(user.id())
+                .groups(Set.of("user"))
+                .issuedAt(Instant.now().minusSeconds(3600))
+                .expiresAt(Instant.now().minusSeconds(1800))
+                .sign();
         assertProblem(given().auth().oauth2(expired).get("/api/users/me").then(), 401);
     }
 
@@ -57,8 +65,12 @@ class AccessTokenTest {
     @Test
     void shouldRejectATokenFromAnotherIssuer() {
         Session user = newUser("jwtiss");
-        assertProblem(given().auth().oauth2(token(user.id(), "someone-else", Instant.now().plusSeconds(60)))
-                .get("/api/users/me").then(), 401);
+        assertProblem(
+                given().auth()
+                        .oauth2(token(user.id(), "someone-else", Instant.now().plusSeconds(60)))
+                        .get("/api/users/me")
+                        .then(),
+                401);
     }
 
     @Test
@@ -66,7 +78,9 @@ class AccessTokenTest {
         Session user = newUser("jwtkey");
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        String foreign = Jwt.issuer(ISSUER).subject(user.id()).expiresAt(Instant.now().plusSeconds(60))
+        String foreign = Jwt.issuer(ISSUER)
+                .subject(user.id())
+                .expiresAt(Instant.now().plusSeconds(60))
                 .sign(generator.generateKeyPair().getPrivate());
         assertProblem(given().auth().oauth2(foreign).get("/api/users/me").then(), 401);
     }
@@ -75,10 +89,17 @@ class AccessTokenTest {
     void shouldRejectAnUnsignedToken() {
         Session user = newUser("jwtnone");
         String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
-        String body = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + user.id() + "\",\"exp\":" + (Instant.now().getEpochSecond() + 60)
-                        + "}").getBytes());
-        assertProblem(given().auth().oauth2(header + "." + body + ".").get("/api/users/me").then(), 401);
+        String body = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + user.id() + "\",\"exp\":"
+                                + (Instant.now().getEpochSecond() + 60) + "}")
+                        .getBytes());
+        assertProblem(
+                given().auth()
+                        .oauth2(header + "." + body + ".")
+                        .get("/api/users/me")
+                        .then(),
+                401);
     }
 
     @Test
@@ -87,6 +108,10 @@ class AccessTokenTest {
     }
 
     private static String token(String userId, String issuer, Instant expiresAt) {
-        return Jwt.issuer(issuer).subject(userId).groups(Set.of("user")).expiresAt(expiresAt).sign();
+        return Jwt.issuer(issuer)
+                .subject(userId)
+                .groups(Set.of("user"))
+                .expiresAt(expiresAt)
+                .sign();
     }
 }

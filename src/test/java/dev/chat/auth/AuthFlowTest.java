@@ -38,7 +38,8 @@ class AuthFlowTest {
     void shouldRegisterWithLowerCasedUsernameAndDefaultDisplayName() {
         String name = uniqueName("Reg");
         String mixed = name.substring(0, 1).toUpperCase() + name.substring(1);
-        register(mixed, PASSWORD).statusCode(201)
+        register(mixed, PASSWORD)
+                .statusCode(201)
                 .contentType(ContentType.JSON)
                 .body("user.username", equalTo(name))
                 .body("user.displayName", equalTo(name))
@@ -54,7 +55,9 @@ class AuthFlowTest {
         given().contentType(ContentType.JSON)
                 .body(Map.of("username", uniqueName("disp"), "password", PASSWORD, "displayName", "Ada L."))
                 .post("/api/auth/register")
-                .then().statusCode(201).body("user.displayName", equalTo("Ada L."));
+                .then()
+                .statusCode(201)
+                .body("user.displayName", equalTo("Ada L."));
     }
 
     @Test
@@ -103,25 +106,32 @@ class AuthFlowTest {
     @Test
     void shouldRejectDisplayNamesOutsideTheContract() {
         for (String bad : new String[] {"", "   ", "d".repeat(65)}) {
-            assertInvalidField(given().contentType(ContentType.JSON)
-                    .body(Map.of("username", uniqueName("dn"), "password", PASSWORD, "displayName", bad))
-                    .post("/api/auth/register").then(), "displayName");
+            assertInvalidField(
+                    given().contentType(ContentType.JSON)
+                            .body(Map.of("username", uniqueName("dn"), "password", PASSWORD, "displayName", bad))
+                            .post("/api/auth/register")
+                            .then(),
+                    "displayName");
         }
     }
 
     @Test
     void shouldNotCoerceANumberIntoAString() {
         String name = uniqueName("num");
-        assertInvalidField(given().contentType(ContentType.JSON)
-                .body("{\"username\":\"" + name + "\",\"password\":12345678}")
-                .post("/api/auth/register").then(), "password");
+        assertInvalidField(
+                given().contentType(ContentType.JSON)
+                        .body("{\"username\":\"" + name + "\",\"password\":12345678}")
+                        .post("/api/auth/register")
+                        .then(),
+                "password");
         assertProblem(login(name, PASSWORD), 401); // nothing was stored
     }
 
     @Test
     void shouldLogInWithTheRightPassword() {
         Session user = newUser("login");
-        login(user.username().toUpperCase(), PASSWORD).statusCode(200)
+        login(user.username().toUpperCase(), PASSWORD)
+                .statusCode(200)
                 .body("user.id", equalTo(user.id()))
                 .body("accessToken", notNullValue())
                 .body("refreshToken", not(equalTo(user.refreshToken())));
@@ -130,8 +140,12 @@ class AuthFlowTest {
     @Test
     void shouldAnswerWrongPasswordAndUnknownUserAlike() {
         Session user = newUser("same401");
-        var wrong = assertProblem(login(user.username(), "wrong password"), 401).extract().asString();
-        var unknown = assertProblem(login(uniqueName("nobody"), PASSWORD), 401).extract().asString();
+        var wrong = assertProblem(login(user.username(), "wrong password"), 401)
+                .extract()
+                .asString();
+        var unknown = assertProblem(login(uniqueName("nobody"), PASSWORD), 401)
+                .extract()
+                .asString();
         assertEquals(wrong, unknown);
     }
 
@@ -141,8 +155,7 @@ class AuthFlowTest {
         for (int i = 0; i < 10; i++) {
             assertProblem(login(user.username(), "guess number " + i), 401);
         }
-        assertProblem(login(user.username(), PASSWORD), 429)
-                .header("Retry-After", matchesPattern("[1-9][0-9]*"));
+        assertProblem(login(user.username(), PASSWORD), 429).header("Retry-After", matchesPattern("[1-9][0-9]*"));
         // Other users are not affected.
         Session other = newUser("bystander");
         login(other.username(), PASSWORD).statusCode(200);
@@ -151,9 +164,11 @@ class AuthFlowTest {
     @Test
     void shouldRotateRefreshTokens() {
         Session user = newUser("rot");
-        String next = refresh(user.refreshToken()).statusCode(200)
+        String next = refresh(user.refreshToken())
+                .statusCode(200)
                 .body("user.id", equalTo(user.id()))
-                .extract().path("refreshToken");
+                .extract()
+                .path("refreshToken");
         assertProblem(refresh(user.refreshToken()), 401);
         refresh(Api.session(login(user.username(), PASSWORD)).refreshToken()).statusCode(200);
         // The re-use above revoked the family that `next` belongs to.
@@ -171,15 +186,22 @@ class AuthFlowTest {
     @Test
     void shouldRejectAnUnknownRefreshToken() {
         assertProblem(refresh("not-a-token"), 401);
-        assertInvalidField(given().contentType(ContentType.JSON).body("{}").post("/api/auth/refresh").then(),
+        assertInvalidField(
+                given().contentType(ContentType.JSON)
+                        .body("{}")
+                        .post("/api/auth/refresh")
+                        .then(),
                 "refreshToken");
     }
 
     @Test
     void shouldRevokeTheRefreshTokenOnLogout() {
         Session user = newUser("logout");
-        user.as().body(Map.of("refreshToken", user.refreshToken())).post("/api/auth/logout")
-                .then().statusCode(204);
+        user.as()
+                .body(Map.of("refreshToken", user.refreshToken()))
+                .post("/api/auth/logout")
+                .then()
+                .statusCode(204);
         assertProblem(refresh(user.refreshToken()), 401);
     }
 
@@ -187,23 +209,33 @@ class AuthFlowTest {
     void shouldNotLetOneUserLogAnotherOut() {
         Session victim = newUser("victim");
         Session other = newUser("other");
-        other.as().body(Map.of("refreshToken", victim.refreshToken())).post("/api/auth/logout")
-                .then().statusCode(204);
+        other.as()
+                .body(Map.of("refreshToken", victim.refreshToken()))
+                .post("/api/auth/logout")
+                .then()
+                .statusCode(204);
         refresh(victim.refreshToken()).statusCode(200);
     }
 
     @Test
     void shouldRequireAnAccessTokenToLogOut() {
         Session user = newUser("logout401");
-        assertProblem(given().contentType(ContentType.JSON).body(Map.of("refreshToken", user.refreshToken()))
-                .post("/api/auth/logout").then(), 401);
+        assertProblem(
+                given().contentType(ContentType.JSON)
+                        .body(Map.of("refreshToken", user.refreshToken()))
+                        .post("/api/auth/logout")
+                        .then(),
+                401);
         refresh(user.refreshToken()).statusCode(200);
     }
 
     @Test
     void shouldIssueAThirtySecondWebSocketTicket() {
         Session user = newUser("ticket");
-        user.as().post("/api/auth/ws-ticket").then().statusCode(200)
+        user.as()
+                .post("/api/auth/ws-ticket")
+                .then()
+                .statusCode(200)
                 .body("ticket", matchesPattern("[A-Za-z0-9_-]{43}"))
                 .body("expiresIn", equalTo(30));
         assertProblem(given().post("/api/auth/ws-ticket").then(), 401);

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.chat.support.Api.Session;
 import dev.chat.support.OnVertx;
-import io.vertx.core.Vertx;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -44,7 +44,9 @@ class WsTicketTest {
         String ticket = issue(user);
         // Thirty seconds pass: the ticket's expiry moves into the past.
         db.preparedQuery("UPDATE ws_tickets SET expires_at = now() - interval '1 second' WHERE user_id = $1")
-                .execute(Tuple.of(UUID.fromString(user.id()))).await().atMost(WAIT);
+                .execute(Tuple.of(UUID.fromString(user.id())))
+                .await()
+                .atMost(WAIT);
         assertNull(redeem(ticket));
     }
 
@@ -58,6 +60,11 @@ class WsTicketTest {
     }
 
     private static String issue(Session user) {
-        return user.as().post("/api/auth/ws-ticket").then().statusCode(200).extract().path("ticket");
+        return user.as()
+                .post("/api/auth/ws-ticket")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("ticket");
     }
 }

@@ -29,14 +29,34 @@ class ErrorResponsesTest {
 
     @Test
     void shouldAnswerAWrongContentTypeWith415() {
-        assertProblem(given().contentType(ContentType.TEXT).body("username=x").post("/api/auth/login").then(), 415);
+        assertProblem(
+                given().contentType(ContentType.TEXT)
+                        .body("username=x")
+                        .post("/api/auth/login")
+                        .then(),
+                415);
     }
 
     @Test
     void shouldAnswerMalformedJsonWith400() {
-        assertProblem(given().contentType(ContentType.JSON).body("{\"username\":").post("/api/auth/login").then(), 400);
-        assertProblem(given().contentType(ContentType.JSON).body("[1,2]").post("/api/auth/login").then(), 400);
-        assertProblem(given().contentType(ContentType.JSON).body("{} trailing").post("/api/auth/login").then(), 400);
+        assertProblem(
+                given().contentType(ContentType.JSON)
+                        .body("{\"username\":")
+                        .post("/api/auth/login")
+                        .then(),
+                400);
+        assertProblem(
+                given().contentType(ContentType.JSON)
+                        .body("[1,2]")
+                        .post("/api/auth/login")
+                        .then(),
+                400);
+        assertProblem(
+                given().contentType(ContentType.JSON)
+                        .body("{} trailing")
+                        .post("/api/auth/login")
+                        .then(),
+                400);
     }
 
     @Test
@@ -50,6 +70,11 @@ class ErrorResponsesTest {
     void shouldAcceptABodyJustUnderTheLimit() {
         // 64 KiB is the limit for the whole body; a body near it is parsed (and here rejected on its field).
         String body = "{\"username\":\"" + "x".repeat(60 * 1024) + "\",\"password\":\"p\"}";
-        assertProblem(given().contentType(ContentType.JSON).body(body).post("/api/auth/login").then(), 400);
+        assertProblem(
+                given().contentType(ContentType.JSON)
+                        .body(body)
+                        .post("/api/auth/login")
+                        .then(),
+                400);
     }
 }

@@ -20,7 +20,9 @@ class OperationsTest {
 
     @Test
     void shouldReportReadinessIncludingPostgres() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("Reactive PostgreSQL")));
     }
@@ -39,15 +41,21 @@ class OperationsTest {
     }
 
     private static double sentSoFar() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("chat_messages_sent_total"))
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("chat_messages_sent_total"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .findFirst().orElse(0);
+                .findFirst()
+                .orElse(0);
     }
 
     @Test
     void shouldPublishTheOpenApiDocument() {
-        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+        given().queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/auth/register"));
     }
 }

@@ -15,16 +15,21 @@ import org.junit.jupiter.api.Test;
  */
 class ProdStartupIT {
 
-    private static final List<String> SETTINGS = List.of("QUARKUS_DATASOURCE_REACTIVE_URL",
-            "QUARKUS_DATASOURCE_JDBC_URL", "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "SMALLRYE_JWT_SIGN_KEY_LOCATION");
+    private static final List<String> SETTINGS = List.of(
+            "QUARKUS_DATASOURCE_REACTIVE_URL",
+            "QUARKUS_DATASOURCE_JDBC_URL",
+            "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+            "SMALLRYE_JWT_SIGN_KEY_LOCATION");
 
     @Test
     void shouldRefuseToStartWithoutItsKeys() throws Exception {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertTrue(Files.exists(jar), "package the application first");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()).redirectErrorStream(true);
-        SETTINGS.stream().filter(s -> s.startsWith("MP_") || s.startsWith("SMALLRYE_"))
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+                .redirectErrorStream(true);
+        SETTINGS.stream()
+                .filter(s -> s.startsWith("MP_") || s.startsWith("SMALLRYE_"))
                 .forEach(builder.environment()::remove);
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
         Process process = builder.start();
@@ -32,7 +37,8 @@ class ProdStartupIT {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "it should stop by itself");
             String output = new String(process.getInputStream().readAllBytes());
             assertEquals(1, process.exitValue(), output);
-            List<String> lines = output.lines().filter(l -> l.contains("Cannot start")).toList();
+            List<String> lines =
+                    output.lines().filter(l -> l.contains("Cannot start")).toList();
             assertEquals(1, lines.size(), output);
             assertTrue(SETTINGS.stream().anyMatch(lines.get(0)::contains), output);
             assertTrue(!output.contains("Exception") && !output.contains("\tat "), output);
@@ -40,5 +46,4 @@ class ProdStartupIT {
             process.destroyForcibly();
         }
     }
-
 }

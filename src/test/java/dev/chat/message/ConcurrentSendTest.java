@@ -47,8 +47,14 @@ class ConcurrentSendTest {
                     start.await();
                     List<Long> seqs = new ArrayList<>();
                     for (int i = 0; i < MESSAGES_EACH; i++) {
-                        seqs.add(as(sender).body(Map.of("body", sender.username() + " #" + i)).post(MESSAGES, roomId)
-                                .then().statusCode(201).extract().jsonPath().getLong("seq"));
+                        seqs.add(as(sender)
+                                .body(Map.of("body", sender.username() + " #" + i))
+                                .post(MESSAGES, roomId)
+                                .then()
+                                .statusCode(201)
+                                .extract()
+                                .jsonPath()
+                                .getLong("seq"));
                     }
                     return seqs;
                 }));
@@ -64,7 +70,8 @@ class ConcurrentSendTest {
                 all.addAll(seqs);
             }
             all.sort(Long::compare);
-            assertEquals(LongStream.rangeClosed(1, SENDERS * MESSAGES_EACH).boxed().toList(), all);
+            assertEquals(
+                    LongStream.rangeClosed(1, SENDERS * MESSAGES_EACH).boxed().toList(), all);
         } finally {
             pool.shutdownNow();
         }
@@ -74,8 +81,14 @@ class ConcurrentSendTest {
         long after = 0;
         boolean more = true;
         while (more) {
-            JsonPath page = as(senders.get(0)).queryParam("after", after).queryParam("limit", 200).get(MESSAGES, roomId)
-                    .then().statusCode(200).extract().jsonPath();
+            JsonPath page = as(senders.get(0))
+                    .queryParam("after", after)
+                    .queryParam("limit", 200)
+                    .get(MESSAGES, roomId)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             List<Long> seqs = page.getList("items.seq", Long.class);
             List<String> bodies = page.getList("items.body", String.class);
             for (int i = 0; i < seqs.size(); i++) {
@@ -85,7 +98,8 @@ class ConcurrentSendTest {
             more = page.getBoolean("hasMore");
         }
         assertEquals(SENDERS * MESSAGES_EACH, stored.size());
-        assertEquals(SENDERS * MESSAGES_EACH, stored.values().stream().distinct().count());
+        assertEquals(
+                SENDERS * MESSAGES_EACH, stored.values().stream().distinct().count());
         as(senders.get(0)).get("/api/rooms/{roomId}", roomId).then().body("lastSeq", is(SENDERS * MESSAGES_EACH));
     }
 
@@ -100,8 +114,11 @@ class ConcurrentSendTest {
             for (int i = 0; i < RETRIES; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    var response = as(sender).body(Map.of("body", "once", "clientMessageId", "retry-me"))
-                            .post(MESSAGES, roomId).then().extract();
+                    var response = as(sender)
+                            .body(Map.of("body", "once", "clientMessageId", "retry-me"))
+                            .post(MESSAGES, roomId)
+                            .then()
+                            .extract();
                     return response.statusCode() + " " + response.path("id") + " " + response.path("seq");
                 }));
             }
@@ -111,7 +128,10 @@ class ConcurrentSendTest {
                 answers.add(result.get());
             }
             assertEquals(1, answers.stream().filter(a -> a.startsWith("201 ")).count(), answers.toString());
-            assertEquals(RETRIES - 1, answers.stream().filter(a -> a.startsWith("200 ")).count(), answers.toString());
+            assertEquals(
+                    RETRIES - 1,
+                    answers.stream().filter(a -> a.startsWith("200 ")).count(),
+                    answers.toString());
             assertEquals(1, answers.stream().map(a -> a.substring(4)).distinct().count(), answers.toString());
         } finally {
             pool.shutdownNow();

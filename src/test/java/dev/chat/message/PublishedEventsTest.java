@@ -88,11 +88,17 @@ class PublishedEventsTest {
     void whenARetryFindsTheOriginalShouldPublishNothing() throws Exception {
         TestUser alice = register();
         String roomId = group(alice);
-        as(alice).body(Map.of("body", "x", "clientMessageId", "r")).post("/api/rooms/{r}/messages", roomId)
-                .then().statusCode(201);
+        as(alice)
+                .body(Map.of("body", "x", "clientMessageId", "r"))
+                .post("/api/rooms/{r}/messages", roomId)
+                .then()
+                .statusCode(201);
         listen(roomId);
-        as(alice).body(Map.of("body", "x", "clientMessageId", "r")).post("/api/rooms/{r}/messages", roomId)
-                .then().statusCode(200);
+        as(alice)
+                .body(Map.of("body", "x", "clientMessageId", "r"))
+                .post("/api/rooms/{r}/messages", roomId)
+                .then()
+                .statusCode(200);
         assertNoMoreEvents();
     }
 
@@ -102,7 +108,11 @@ class PublishedEventsTest {
         String roomId = group(alice);
         String id = sendForId(alice, roomId, "v1");
         listen(roomId);
-        as(alice).body(Map.of("body", "v2")).patch("/api/rooms/{r}/messages/{m}", roomId, id).then().statusCode(200);
+        as(alice)
+                .body(Map.of("body", "v2"))
+                .patch("/api/rooms/{r}/messages/{m}", roomId, id)
+                .then()
+                .statusCode(200);
         JsonObject updated = frame(next());
         assertEquals("message.updated", updated.getString("type"));
         assertEquals(1L, updated.getLong("seq"));
@@ -125,14 +135,24 @@ class PublishedEventsTest {
         sendForId(alice, roomId, "one");
         sendForId(alice, roomId, "two");
         listen(roomId);
-        as(bob).body(Map.of("type", "read", "seq", 2)).post("/api/rooms/{r}/receipts", roomId).then().statusCode(204);
+        as(bob).body(Map.of("type", "read", "seq", 2))
+                .post("/api/rooms/{r}/receipts", roomId)
+                .then()
+                .statusCode(204);
         RoomEnvelope receipt = next();
         assertEquals("receipt", receipt.type());
         assertNull(receipt.seq());
-        assertEquals(new JsonObject().put("userId", bob.id()).put("type", "read").put("seq", 2),
+        assertEquals(
+                new JsonObject().put("userId", bob.id()).put("type", "read").put("seq", 2),
                 frame(receipt).getJsonObject("data"));
-        as(bob).body(Map.of("type", "read", "seq", 1)).post("/api/rooms/{r}/receipts", roomId).then().statusCode(204);
-        as(bob).body(Map.of("type", "delivered", "seq", 2)).post("/api/rooms/{r}/receipts", roomId).then().statusCode(204);
+        as(bob).body(Map.of("type", "read", "seq", 1))
+                .post("/api/rooms/{r}/receipts", roomId)
+                .then()
+                .statusCode(204);
+        as(bob).body(Map.of("type", "delivered", "seq", 2))
+                .post("/api/rooms/{r}/receipts", roomId)
+                .then()
+                .statusCode(204);
         assertNoMoreEvents();
     }
 
@@ -141,11 +161,17 @@ class PublishedEventsTest {
         TestUser alice = register();
         String roomId = group(alice);
         listen(roomId);
-        as(alice).body(Map.of("typing", true)).post("/api/rooms/{r}/typing", roomId).then().statusCode(204);
+        as(alice)
+                .body(Map.of("typing", true))
+                .post("/api/rooms/{r}/typing", roomId)
+                .then()
+                .statusCode(204);
         RoomEnvelope typing = next();
         assertEquals("typing", typing.type());
         assertEquals(UUID.fromString(alice.id()), typing.exceptUserId());
-        assertEquals(new JsonObject().put("userId", alice.id()).put("typing", true), frame(typing).getJsonObject("data"));
+        assertEquals(
+                new JsonObject().put("userId", alice.id()).put("typing", true),
+                frame(typing).getJsonObject("data"));
     }
 
     @Test
@@ -154,20 +180,31 @@ class PublishedEventsTest {
         TestUser newcomer = register();
         String roomId = group(owner);
         listen(roomId);
-        as(owner).body(Map.of("userId", newcomer.id())).post("/api/rooms/{r}/members", roomId).then().statusCode(201);
+        as(owner)
+                .body(Map.of("userId", newcomer.id()))
+                .post("/api/rooms/{r}/members", roomId)
+                .then()
+                .statusCode(201);
         RoomEnvelope added = next();
         assertEquals("member.added", added.type());
         assertEquals(UUID.fromString(newcomer.id()), added.subjectUserId());
-        assertEquals(roomId, frame(added).getJsonObject("data").getJsonObject("room").getString("id"));
+        assertEquals(
+                roomId, frame(added).getJsonObject("data").getJsonObject("room").getString("id"));
         assertEquals(2, frame(added).getJsonObject("data").getJsonObject("room").getInteger("memberCount"));
-        assertEquals(newcomer.id(), frame(added).getJsonObject("data").getJsonObject("member").getString("userId"));
+        assertEquals(
+                newcomer.id(),
+                frame(added).getJsonObject("data").getJsonObject("member").getString("userId"));
         assertEquals("room.updated", next().type());
 
-        as(newcomer).delete("/api/rooms/{r}/members/{u}", roomId, newcomer.id()).then().statusCode(204);
+        as(newcomer)
+                .delete("/api/rooms/{r}/members/{u}", roomId, newcomer.id())
+                .then()
+                .statusCode(204);
         RoomEnvelope removed = next();
         assertEquals("member.removed", removed.type());
         assertEquals(UUID.fromString(newcomer.id()), removed.subjectUserId());
-        assertEquals(new JsonObject().put("roomId", roomId).put("userId", newcomer.id()),
+        assertEquals(
+                new JsonObject().put("roomId", roomId).put("userId", newcomer.id()),
                 frame(removed).getJsonObject("data"));
         assertEquals(1, frame(next()).getJsonObject("data").getInteger("memberCount"));
     }
@@ -177,7 +214,11 @@ class PublishedEventsTest {
         TestUser owner = register();
         String roomId = group(owner);
         listen(roomId);
-        as(owner).body(Map.of("name", "Renamed")).patch("/api/rooms/{r}", roomId).then().statusCode(200);
+        as(owner)
+                .body(Map.of("name", "Renamed"))
+                .patch("/api/rooms/{r}", roomId)
+                .then()
+                .statusCode(200);
         JsonObject updated = frame(next());
         assertEquals("room.updated", updated.getString("type"));
         assertEquals("Renamed", updated.getJsonObject("data").getString("name"));
@@ -190,10 +231,17 @@ class PublishedEventsTest {
         String roomId = group(owner, member);
         String id = sendForId(owner, roomId, "owner's");
         listen(roomId);
-        as(member).body(Map.of("name", "x")).patch("/api/rooms/{r}", roomId).then().statusCode(403);
+        as(member)
+                .body(Map.of("name", "x"))
+                .patch("/api/rooms/{r}", roomId)
+                .then()
+                .statusCode(403);
         as(member).delete("/api/rooms/{r}/messages/{m}", roomId, id).then().statusCode(403);
-        as(member).body(Map.of("body", "x", "replyToId", UUID.randomUUID().toString()))
-                .post("/api/rooms/{r}/messages", roomId).then().statusCode(400);
+        as(member)
+                .body(Map.of("body", "x", "replyToId", UUID.randomUUID().toString()))
+                .post("/api/rooms/{r}/messages", roomId)
+                .then()
+                .statusCode(400);
         assertNoMoreEvents();
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class ChatSocketTest {
 
     private static final String PONG = "{\"type\":\"pong\"}";
-    private static final JsonObject UNSUPPORTED = new JsonObject("{\"type\":\"error\",\"data\":{\"code\":\"unsupported\"}}");
+    private static final JsonObject UNSUPPORTED =
+            new JsonObject("{\"type\":\"error\",\"data\":{\"code\":\"unsupported\"}}");
 
     @TestHTTPResource("/ws")
     URI ws;
@@ -65,7 +66,8 @@ class ChatSocketTest {
             JsonObject two = second.ready();
             assertEquals(user.id().toString(), one.getJsonObject("data").getString("userId"));
             assertEquals(user.id().toString(), two.getJsonObject("data").getString("userId"));
-            assertFalse(one.getJsonObject("data").getString("connectionId")
+            assertFalse(one.getJsonObject("data")
+                    .getString("connectionId")
                     .equals(two.getJsonObject("data").getString("connectionId")));
             assertEquals(false, one.getString("at") == null);
         }

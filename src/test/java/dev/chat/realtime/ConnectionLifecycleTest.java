@@ -30,6 +30,7 @@ class ConnectionLifecycleTest {
 
     /** Bigger than a socket buffer fills in a few events, far below the 64 KiB a frame may not exceed. */
     private static final String LARGE = "x".repeat(60_000);
+
     private static final int MAX_EVENTS = 2000;
 
     @TestHTTPResource("/ws")
@@ -63,18 +64,27 @@ class ConnectionLifecycleTest {
         TestUser fast = Fixtures.register();
         UUID room = fixtures.room(slow, fast);
         double closesBefore = slowConsumerCloses();
-        try (WsClient slowWs = connect(slow); WsClient fastWs = connect(fast)) {
+        try (WsClient slowWs = connect(slow);
+                WsClient fastWs = connect(fast)) {
             slowWs.pause();
             int published = 0;
             while (slowConsumerCloses() == closesBefore) {
                 assertTrue(published < MAX_EVENTS, "the stalled client was never closed");
-                fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("name", LARGE, "n", published)));
-                assertEquals(published, fastWs.next(EventType.ROOM_UPDATED).getJsonObject("data").getInteger("n"));
+                fanout.publish(ChatEvent.of(
+                        EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("name", LARGE, "n", published)));
+                assertEquals(
+                        published,
+                        fastWs.next(EventType.ROOM_UPDATED)
+                                .getJsonObject("data")
+                                .getInteger("n"));
                 published++;
             }
             // The other member keeps receiving.
-            fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("name", "after", "n", -1)));
-            assertEquals(-1, fastWs.next(EventType.ROOM_UPDATED).getJsonObject("data").getInteger("n"));
+            fanout.publish(
+                    ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("name", "after", "n", -1)));
+            assertEquals(
+                    -1,
+                    fastWs.next(EventType.ROOM_UPDATED).getJsonObject("data").getInteger("n"));
             // The stalled client reads what was queued before the close, then the close itself.
             slowWs.resume();
             assertEquals(4008, slowWs.closeCode(10_000));
@@ -88,10 +98,12 @@ class ConnectionLifecycleTest {
         TestUser observer = Fixtures.register();
         // A raw socket that completes the upgrade and then neither reads nor writes: no pong, ever.
         try (Socket socket = new Socket(ws.getHost(), ws.getPort())) {
-            socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: " + ws.getHost() + ":" + ws.getPort()
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
-                    + "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer "
-                    + silent.accessToken() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /ws HTTP/1.1\r\nHost: " + ws.getHost() + ":" + ws.getPort()
+                                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
+                                    + "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer "
+                                    + silent.accessToken() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             byte[] status = new byte[12];
             socket.getInputStream().readNBytes(status, 0, status.length);
             assertEquals("HTTP/1.1 101", new String(status, StandardCharsets.US_ASCII));
@@ -123,14 +135,20 @@ class ConnectionLifecycleTest {
         TestUser user = Fixtures.register();
         UUID room = fixtures.room(user);
         double deliveredBefore = meters.get("chat.events.delivered").counter().count();
-        try (WsClient one = connect(user); WsClient two = connect(user)) {
+        try (WsClient one = connect(user);
+                WsClient two = connect(user)) {
             assertTrue(meters.get("chat.ws.connections").gauge().value() >= 2);
             fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("name", "n")));
             one.next(EventType.ROOM_UPDATED);
             two.next(EventType.ROOM_UPDATED);
             assertTrue(meters.get("chat.events.delivered").counter().count() >= deliveredBefore + 2);
         }
-        String scrape = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String scrape = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertTrue(scrape.contains("chat_ws_connections"), "gauge exported");
         assertTrue(scrape.contains("chat_events_delivered_total"), "counter exported");
         assertTrue(scrape.contains("chat_ws_slow_consumer_closes_total"), "counter exported");
@@ -148,8 +166,13 @@ class ConnectionLifecycleTest {
 
     private static boolean online(TestUser caller, TestUser user) {
         return given().header("Authorization", "Bearer " + caller.accessToken())
-                .when().get("/api/users/" + user.id())
-                .then().statusCode(200).extract().jsonPath().getBoolean("online");
+                .when()
+                .get("/api/users/" + user.id())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getBoolean("online");
     }
 
     private static void sleep(long ms) {

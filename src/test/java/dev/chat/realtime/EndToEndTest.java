@@ -54,10 +54,17 @@ class EndToEndTest {
         TestUser bob = register();
         TestUser eve = register();
         String room = group(alice, bob);
-        try (WsClient alice1 = connect(alice); WsClient alice2 = connect(alice); WsClient bobWs = connect(bob);
+        try (WsClient alice1 = connect(alice);
+                WsClient alice2 = connect(alice);
+                WsClient bobWs = connect(bob);
                 WsClient eveWs = connect(eve)) {
-            JsonPath sent = as(alice).body(Map.of("body", "hello", "clientMessageId", "c-1"))
-                    .post("/api/rooms/{id}/messages", room).then().statusCode(201).extract().jsonPath();
+            JsonPath sent = as(alice)
+                    .body(Map.of("body", "hello", "clientMessageId", "c-1"))
+                    .post("/api/rooms/{id}/messages", room)
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .jsonPath();
 
             JsonObject frame = bobWs.next("message.created");
             assertEquals(room, frame.getString("roomId"));
@@ -82,8 +89,13 @@ class EndToEndTest {
         try (WsClient bobWs = connect(bob)) {
             send(alice, room, "committed");
             long seq = bobWs.next("message.created").getLong("seq");
-            as(bob).queryParam("after", seq - 1).get("/api/rooms/{id}/messages", room)
-                    .then().statusCode(200).extract().jsonPath().getList("items.seq", Long.class)
+            as(bob).queryParam("after", seq - 1)
+                    .get("/api/rooms/{id}/messages", room)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("items.seq", Long.class)
                     .forEach(found -> assertEquals(seq, found));
         }
     }
@@ -94,8 +106,11 @@ class EndToEndTest {
         String room = group(alice);
         try (WsClient aliceWs = connect(alice)) {
             for (int i = 0; i < 2; i++) {
-                as(alice).body(Map.of("body", "once", "clientMessageId", "retry-me"))
-                        .post("/api/rooms/{id}/messages", room).then().statusCode(i == 0 ? 201 : 200);
+                as(alice)
+                        .body(Map.of("body", "once", "clientMessageId", "retry-me"))
+                        .post("/api/rooms/{id}/messages", room)
+                        .then()
+                        .statusCode(i == 0 ? 201 : 200);
             }
             aliceWs.next("message.created");
             aliceWs.expectNothing();
@@ -108,12 +123,20 @@ class EndToEndTest {
         TestUser bob = register();
         String room = group(alice, bob);
         try (WsClient bobWs = connect(bob)) {
-            String id = as(alice).body(Map.of("body", "first")).post("/api/rooms/{id}/messages", room)
-                    .then().statusCode(201).extract().path("id");
+            String id = as(alice)
+                    .body(Map.of("body", "first"))
+                    .post("/api/rooms/{id}/messages", room)
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
             bobWs.next("message.created");
 
-            as(alice).body(Map.of("body", "edited")).patch("/api/rooms/{r}/messages/{m}", room, id)
-                    .then().statusCode(200);
+            as(alice)
+                    .body(Map.of("body", "edited"))
+                    .patch("/api/rooms/{r}/messages/{m}", room, id)
+                    .then()
+                    .statusCode(200);
             JsonObject updated = bobWs.next("message.updated");
             assertEquals(1L, updated.getLong("seq"));
             assertEquals("edited", updated.getJsonObject("data").getString("body"));
@@ -130,8 +153,13 @@ class EndToEndTest {
         TestUser alice = register();
         TestUser bob = register();
         String room = group(alice, bob);
-        try (WsClient aliceWs = connect(alice); WsClient bobWs = connect(bob)) {
-            as(alice).body(Map.of("typing", true)).post("/api/rooms/{id}/typing", room).then().statusCode(204);
+        try (WsClient aliceWs = connect(alice);
+                WsClient bobWs = connect(bob)) {
+            as(alice)
+                    .body(Map.of("typing", true))
+                    .post("/api/rooms/{id}/typing", room)
+                    .then()
+                    .statusCode(204);
             JsonObject typing = bobWs.next("typing");
             assertEquals(new JsonObject().put("userId", alice.id()).put("typing", true), typing.getJsonObject("data"));
             assertFalse(typing.containsKey("seq"));
@@ -145,10 +173,14 @@ class EndToEndTest {
         TestUser bob = register();
         String room = group(alice, bob);
         send(alice, room, "read me");
-        try (WsClient aliceWs = connect(alice); WsClient bobWs = connect(bob)) {
-            as(bob).body(Map.of("type", "read", "seq", 1)).post("/api/rooms/{id}/receipts", room)
-                    .then().statusCode(204);
-            JsonObject expected = new JsonObject().put("userId", bob.id()).put("type", "read").put("seq", 1);
+        try (WsClient aliceWs = connect(alice);
+                WsClient bobWs = connect(bob)) {
+            as(bob).body(Map.of("type", "read", "seq", 1))
+                    .post("/api/rooms/{id}/receipts", room)
+                    .then()
+                    .statusCode(204);
+            JsonObject expected =
+                    new JsonObject().put("userId", bob.id()).put("type", "read").put("seq", 1);
             assertEquals(expected, aliceWs.next("receipt").getJsonObject("data"));
             assertEquals(expected, bobWs.next("receipt").getJsonObject("data"));
         }
@@ -160,7 +192,11 @@ class EndToEndTest {
         TestUser bob = register();
         String room = group(alice, bob);
         try (WsClient bobWs = connect(bob)) {
-            as(alice).body(Map.of("name", "new name")).patch("/api/rooms/{id}", room).then().statusCode(200);
+            as(alice)
+                    .body(Map.of("name", "new name"))
+                    .patch("/api/rooms/{id}", room)
+                    .then()
+                    .statusCode(200);
             JsonObject updated = bobWs.next("room.updated");
             assertEquals("new name", updated.getJsonObject("data").getString("name"));
             assertEquals(room, updated.getJsonObject("data").getString("id"));
@@ -172,18 +208,26 @@ class EndToEndTest {
         TestUser alice = register();
         TestUser carol = register();
         String room = group(alice);
-        try (WsClient aliceWs = connect(alice); WsClient carolWs = connect(carol)) {
-            as(alice).body(Map.of("userId", carol.id())).post("/api/rooms/{id}/members", room)
-                    .then().statusCode(201);
+        try (WsClient aliceWs = connect(alice);
+                WsClient carolWs = connect(carol)) {
+            as(alice)
+                    .body(Map.of("userId", carol.id()))
+                    .post("/api/rooms/{id}/members", room)
+                    .then()
+                    .statusCode(201);
             JsonObject added = carolWs.next("member.added");
             assertEquals(room, added.getJsonObject("data").getJsonObject("room").getString("id"));
-            assertEquals(carol.id(), added.getJsonObject("data").getJsonObject("member").getString("userId"));
+            assertEquals(
+                    carol.id(),
+                    added.getJsonObject("data").getJsonObject("member").getString("userId"));
             assertEquals(added, aliceWs.next("member.added"));
             assertEquals(2, carolWs.next("room.updated").getJsonObject("data").getInteger("memberCount"));
             assertEquals(2, aliceWs.next("room.updated").getJsonObject("data").getInteger("memberCount"));
 
             send(alice, room, "welcome");
-            assertEquals("welcome", carolWs.next("message.created").getJsonObject("data").getString("body"));
+            assertEquals(
+                    "welcome",
+                    carolWs.next("message.created").getJsonObject("data").getString("body"));
         }
     }
 
@@ -192,8 +236,12 @@ class EndToEndTest {
         TestUser alice = register();
         TestUser bob = register();
         String room = group(alice, bob);
-        try (WsClient aliceWs = connect(alice); WsClient bobWs = connect(bob)) {
-            as(alice).delete("/api/rooms/{id}/members/{userId}", room, bob.id()).then().statusCode(204);
+        try (WsClient aliceWs = connect(alice);
+                WsClient bobWs = connect(bob)) {
+            as(alice)
+                    .delete("/api/rooms/{id}/members/{userId}", room, bob.id())
+                    .then()
+                    .statusCode(204);
             JsonObject removed = bobWs.next("member.removed");
             assertEquals(new JsonObject().put("roomId", room).put("userId", bob.id()), removed.getJsonObject("data"));
             assertEquals(removed, aliceWs.next("member.removed"));
@@ -202,7 +250,11 @@ class EndToEndTest {
             send(alice, room, "after removal");
             aliceWs.next("message.created");
             bobWs.expectNothing();
-            as(alice).body(Map.of("typing", true)).post("/api/rooms/{id}/typing", room).then().statusCode(204);
+            as(alice)
+                    .body(Map.of("typing", true))
+                    .post("/api/rooms/{id}/typing", room)
+                    .then()
+                    .statusCode(204);
             bobWs.expectNothing();
         }
     }
@@ -261,8 +313,13 @@ class EndToEndTest {
         send(alice, room, "missed 1");
         send(alice, room, "missed 2");
         try (WsClient bobWs = connect(bob)) {
-            List<String> gap = as(bob).queryParam("after", lastSeen).get("/api/rooms/{id}/messages", room)
-                    .then().statusCode(200).extract().jsonPath().getList("items.body", String.class);
+            List<String> gap = as(bob).queryParam("after", lastSeen)
+                    .get("/api/rooms/{id}/messages", room)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("items.body", String.class);
             assertEquals(List.of("missed 1", "missed 2"), gap);
             send(alice, room, "live again");
             assertEquals(lastSeen + 3, bobWs.next("message.created").getLong("seq"));

@@ -2,12 +2,10 @@ package dev.chat.realtime;
 
 import static io.restassured.RestAssured.given;
 
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
+import dev.chat.support.Api;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -25,25 +23,28 @@ final class Fixtures {
     }
 
     static TestUser register() {
-        String username = "rt_" + UUID.randomUUID().toString().substring(0, 12);
-        JsonPath tokens = given().contentType(ContentType.JSON)
-                .body(Map.of("username", username, "password", "correct horse battery"))
-                .when().post("/api/auth/register")
-                .then().statusCode(201).extract().jsonPath();
-        return new TestUser(UUID.fromString(tokens.getString("user.id")), tokens.getString("accessToken"));
+        Api.Session session = Api.newUser("rt");
+        return new TestUser(UUID.fromString(session.id()), session.accessToken());
     }
 
     static String ticket(TestUser user) {
         return given().header("Authorization", "Bearer " + user.accessToken())
-                .when().post("/api/auth/ws-ticket")
-                .then().statusCode(200).extract().jsonPath().getString("ticket");
+                .when()
+                .post("/api/auth/ws-ticket")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("ticket");
     }
 
     UUID room(TestUser... members) {
         UUID id = UUID.randomUUID();
         pool.preparedQuery("INSERT INTO rooms (id, type, name, created_at, last_seq, last_activity, member_count)"
                         + " VALUES ($1, 'group', $2, now(), 0, now(), $3)")
-                .execute(Tuple.of(id, "room " + id, members.length)).await().indefinitely();
+                .execute(Tuple.of(id, "room " + id, members.length))
+                .await()
+                .indefinitely();
         for (TestUser member : members) {
             join(id, member);
         }
@@ -51,18 +52,27 @@ final class Fixtures {
     }
 
     void join(UUID roomId, TestUser user) {
-        pool.preparedQuery("INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES ($1, $2, 'member', now())")
-                .execute(Tuple.of(roomId, user.id())).await().indefinitely();
+        pool.preparedQuery(
+                        "INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES ($1, $2, 'member', now())")
+                .execute(Tuple.of(roomId, user.id()))
+                .await()
+                .indefinitely();
     }
 
     void leave(UUID roomId, TestUser user) {
         pool.preparedQuery("DELETE FROM memberships WHERE room_id = $1 AND user_id = $2")
-                .execute(Tuple.of(roomId, user.id())).await().indefinitely();
+                .execute(Tuple.of(roomId, user.id()))
+                .await()
+                .indefinitely();
     }
 
     OffsetDateTime lastSeenAt(TestUser user) {
         return pool.preparedQuery("SELECT last_seen_at FROM users WHERE id = $1")
-                .execute(Tuple.of(user.id())).await().indefinitely()
-                .iterator().next().getOffsetDateTime(0);
+                .execute(Tuple.of(user.id()))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getOffsetDateTime(0);
     }
 }

@@ -47,7 +47,9 @@ class PresenceTest {
         fixtures.room(alice, bob); // two shared rooms: still one frame per connection
         fixtures.room(bob, eve);
         TestUser stranger = Fixtures.register();
-        try (WsClient alice1 = connect(alice); WsClient alice2 = connect(alice); WsClient strangerWs = connect(stranger)) {
+        try (WsClient alice1 = connect(alice);
+                WsClient alice2 = connect(alice);
+                WsClient strangerWs = connect(stranger)) {
             WsClient bob1 = connect(bob);
             for (WsClient client : List.of(alice1, alice2)) {
                 JsonObject online = client.nextPresence();
@@ -83,7 +85,8 @@ class PresenceTest {
     void shouldNotAnnounceAUserToUsersWithoutASharedRoom() {
         TestUser alice = Fixtures.register();
         TestUser bob = Fixtures.register();
-        try (WsClient aliceWs = connect(alice); WsClient bobWs = connect(bob)) {
+        try (WsClient aliceWs = connect(alice);
+                WsClient bobWs = connect(bob)) {
             aliceWs.expectNoPresence();
         }
     }
@@ -96,8 +99,12 @@ class PresenceTest {
 
     private static JsonObject profile(TestUser caller, TestUser user) {
         return new JsonObject(given().header("Authorization", "Bearer " + caller.accessToken())
-                .when().get("/api/users/" + user.id())
-                .then().statusCode(200).extract().asString());
+                .when()
+                .get("/api/users/" + user.id())
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     /** users.last_seen_at is written just after the offline frame: wait for it, briefly. */

@@ -62,9 +62,12 @@ class RoomDeliveryTest {
         TestUser bob = Fixtures.register();
         TestUser eve = Fixtures.register();
         UUID room = fixtures.room(alice, bob);
-        try (WsClient alice1 = connect(alice); WsClient alice2 = connect(alice); WsClient bobWs = connect(bob);
+        try (WsClient alice1 = connect(alice);
+                WsClient alice2 = connect(alice);
+                WsClient bobWs = connect(bob);
                 WsClient eveWs = connect(eve)) {
-            fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("id", room, "name", "renamed")));
+            fanout.publish(ChatEvent.of(
+                    EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("id", room, "name", "renamed")));
 
             JsonObject expected = alice1.next(EventType.ROOM_UPDATED);
             assertEquals(room.toString(), expected.getString("roomId"));
@@ -81,16 +84,20 @@ class RoomDeliveryTest {
         TestUser alice = Fixtures.register();
         TestUser bob = Fixtures.register();
         UUID room = fixtures.room(alice, bob);
-        try (WsClient aliceWs = connect(alice); WsClient bobWs = connect(bob)) {
+        try (WsClient aliceWs = connect(alice);
+                WsClient bobWs = connect(bob)) {
             fanout.publish(ChatEvent.of(EventType.MESSAGE_CREATED, room, 1L, Times.now(), message(room, 1, alice)));
             fanout.publish(ChatEvent.of(EventType.MESSAGE_UPDATED, room, 1L, Times.now(), message(room, 1, alice)));
-            fanout.publish(ChatEvent.of(EventType.RECEIPT, room, null, Times.now(),
-                    Map.of("userId", bob.id(), "type", "read", "seq", 1)));
-            fanout.publish(ChatEvent.of(EventType.MESSAGE_DELETED, room, 1L, Times.now(), Map.of("id", UUID.randomUUID(), "seq", 1)));
+            fanout.publish(ChatEvent.of(
+                    EventType.RECEIPT, room, null, Times.now(), Map.of("userId", bob.id(), "type", "read", "seq", 1)));
+            fanout.publish(ChatEvent.of(
+                    EventType.MESSAGE_DELETED, room, 1L, Times.now(), Map.of("id", UUID.randomUUID(), "seq", 1)));
             for (WsClient client : List.of(aliceWs, bobWs)) {
                 assertEquals(1L, client.next(EventType.MESSAGE_CREATED).getLong("seq"));
                 assertEquals(1L, client.next(EventType.MESSAGE_UPDATED).getLong("seq"));
-                assertEquals("read", client.next(EventType.RECEIPT).getJsonObject("data").getString("type"));
+                assertEquals(
+                        "read",
+                        client.next(EventType.RECEIPT).getJsonObject("data").getString("type"));
                 assertEquals(1L, client.next(EventType.MESSAGE_DELETED).getLong("seq"));
             }
         }
@@ -101,9 +108,16 @@ class RoomDeliveryTest {
         TestUser alice = Fixtures.register();
         TestUser bob = Fixtures.register();
         UUID room = fixtures.room(alice, bob);
-        try (WsClient aliceWs = connect(alice); WsClient bobWs = connect(bob)) {
-            fanout.publish(new ChatEvent(EventType.TYPING, room, null, Times.now(),
-                    Map.of("userId", alice.id(), "typing", true), alice.id(), null));
+        try (WsClient aliceWs = connect(alice);
+                WsClient bobWs = connect(bob)) {
+            fanout.publish(new ChatEvent(
+                    EventType.TYPING,
+                    room,
+                    null,
+                    Times.now(),
+                    Map.of("userId", alice.id(), "typing", true),
+                    alice.id(),
+                    null));
 
             JsonObject typing = bobWs.next(EventType.TYPING);
             assertEquals(alice.id().toString(), typing.getJsonObject("data").getString("userId"));
@@ -116,15 +130,27 @@ class RoomDeliveryTest {
         TestUser alice = Fixtures.register();
         TestUser bob = Fixtures.register();
         UUID room = fixtures.room(alice);
-        try (WsClient aliceWs = connect(alice); WsClient bob1 = connect(bob); WsClient bob2 = connect(bob)) {
+        try (WsClient aliceWs = connect(alice);
+                WsClient bob1 = connect(bob);
+                WsClient bob2 = connect(bob)) {
             fixtures.join(room, bob);
-            fanout.publish(new ChatEvent(EventType.MEMBER_ADDED, room, null, Times.now(),
-                    Map.of("room", Map.of("id", room), "member", Map.of("userId", bob.id())), null, bob.id()));
+            fanout.publish(new ChatEvent(
+                    EventType.MEMBER_ADDED,
+                    room,
+                    null,
+                    Times.now(),
+                    Map.of("room", Map.of("id", room), "member", Map.of("userId", bob.id())),
+                    null,
+                    bob.id()));
             fanout.publish(ChatEvent.of(EventType.MESSAGE_CREATED, room, 1L, Times.now(), message(room, 1, alice)));
 
             for (WsClient client : List.of(aliceWs, bob1, bob2)) {
-                assertEquals(bob.id().toString(), client.next(EventType.MEMBER_ADDED)
-                        .getJsonObject("data").getJsonObject("member").getString("userId"));
+                assertEquals(
+                        bob.id().toString(),
+                        client.next(EventType.MEMBER_ADDED)
+                                .getJsonObject("data")
+                                .getJsonObject("member")
+                                .getString("userId"));
                 assertEquals(1L, client.next(EventType.MESSAGE_CREATED).getLong("seq"));
                 client.expectNothing(); // exactly once each
             }
@@ -138,8 +164,14 @@ class RoomDeliveryTest {
         UUID room = fixtures.room(alice);
         try (WsClient bobWs = connect(bob)) {
             fixtures.join(room, bob);
-            fanout.publish(new ChatEvent(EventType.MEMBER_ADDED, room, null, Times.now(),
-                    Map.of("room", Map.of("id", room), "member", Map.of("userId", bob.id())), null, bob.id()));
+            fanout.publish(new ChatEvent(
+                    EventType.MEMBER_ADDED,
+                    room,
+                    null,
+                    Times.now(),
+                    Map.of("room", Map.of("id", room), "member", Map.of("userId", bob.id())),
+                    null,
+                    bob.id()));
             fanout.publish(ChatEvent.of(EventType.MESSAGE_CREATED, room, 1L, Times.now(), message(room, 1, alice)));
 
             bobWs.next(EventType.MEMBER_ADDED);
@@ -152,15 +184,26 @@ class RoomDeliveryTest {
         TestUser alice = Fixtures.register();
         TestUser bob = Fixtures.register();
         UUID room = fixtures.room(alice, bob);
-        try (WsClient aliceWs = connect(alice); WsClient bobWs = connect(bob)) {
+        try (WsClient aliceWs = connect(alice);
+                WsClient bobWs = connect(bob)) {
             fixtures.leave(room, bob);
-            fanout.publish(new ChatEvent(EventType.MEMBER_REMOVED, room, null, Times.now(),
-                    Map.of("roomId", room, "userId", bob.id()), null, bob.id()));
+            fanout.publish(new ChatEvent(
+                    EventType.MEMBER_REMOVED,
+                    room,
+                    null,
+                    Times.now(),
+                    Map.of("roomId", room, "userId", bob.id()),
+                    null,
+                    bob.id()));
             fanout.publish(ChatEvent.of(EventType.MESSAGE_CREATED, room, 1L, Times.now(), message(room, 1, alice)));
 
-            assertEquals(bob.id().toString(), aliceWs.next(EventType.MEMBER_REMOVED).getJsonObject("data").getString("userId"));
+            assertEquals(
+                    bob.id().toString(),
+                    aliceWs.next(EventType.MEMBER_REMOVED).getJsonObject("data").getString("userId"));
             assertEquals(1L, aliceWs.next(EventType.MESSAGE_CREATED).getLong("seq"));
-            assertEquals(bob.id().toString(), bobWs.next(EventType.MEMBER_REMOVED).getJsonObject("data").getString("userId"));
+            assertEquals(
+                    bob.id().toString(),
+                    bobWs.next(EventType.MEMBER_REMOVED).getJsonObject("data").getString("userId"));
             bobWs.expectNothing();
         }
     }
@@ -171,7 +214,9 @@ class RoomDeliveryTest {
         TestUser bob = Fixtures.register();
         UUID room = fixtures.room(alice, bob);
         int total = PUBLISHERS * MESSAGES_EACH;
-        try (WsClient alice1 = connect(alice); WsClient alice2 = connect(alice); WsClient bobWs = connect(bob)) {
+        try (WsClient alice1 = connect(alice);
+                WsClient alice2 = connect(alice);
+                WsClient bobWs = connect(bob)) {
             // Publisher p owns seqs p+1, p+1+5, ...; each publishes its own in pairs swapped (the later seq
             // first), and all start together: the room receives seqs out of order, from five threads.
             ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
@@ -188,7 +233,8 @@ class RoomDeliveryTest {
                 running.add(publishers.submit(() -> {
                     start.await();
                     for (long seq : seqs) {
-                        fanout.publish(ChatEvent.of(EventType.MESSAGE_CREATED, room, seq, Times.now(), message(room, seq, alice)));
+                        fanout.publish(ChatEvent.of(
+                                EventType.MESSAGE_CREATED, room, seq, Times.now(), message(room, seq, alice)));
                     }
                     return null;
                 }));
@@ -215,6 +261,7 @@ class RoomDeliveryTest {
     }
 
     private static Map<String, Object> message(UUID room, long seq, TestUser sender) {
-        return Map.of("id", UUID.randomUUID(), "roomId", room, "seq", seq, "senderId", sender.id(), "body", "message " + seq);
+        return Map.of(
+                "id", UUID.randomUUID(), "roomId", room, "seq", seq, "senderId", sender.id(), "body", "message " + seq);
     }
 }

@@ -62,7 +62,9 @@ final class WsClient implements AutoCloseable {
         }
         WebSocketClient client = vertx.createWebSocketClient();
         try {
-            WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture()
+            WebSocket socket = client.connect(options)
+                    .toCompletionStage()
+                    .toCompletableFuture()
                     .get(WAIT_MS, TimeUnit.MILLISECONDS);
             socket.close();
             return fail("The upgrade was accepted");
@@ -80,7 +82,10 @@ final class WsClient implements AutoCloseable {
 
     private static WebSocketConnectOptions options(URI uri, String ticket) {
         String path = uri.getPath() + (ticket != null ? "?ticket=" + ticket : "");
-        return new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort()).setURI(path);
+        return new WebSocketConnectOptions()
+                .setHost(uri.getHost())
+                .setPort(uri.getPort())
+                .setURI(path);
     }
 
     private static WsClient connect(Vertx vertx, WebSocketConnectOptions options) {

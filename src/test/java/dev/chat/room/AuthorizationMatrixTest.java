@@ -5,6 +5,8 @@ import static dev.chat.support.RoomApi.group;
 import static dev.chat.support.RoomApi.register;
 import static dev.chat.support.RoomApi.sendForId;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.chat.support.RoomApi.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,9 +17,6 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-
-import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Who may do what: a room a caller is not in does not exist for them (404 on every room-scoped call, never
@@ -53,11 +52,12 @@ class AuthorizationMatrixTest {
         calls.put("send", r -> r.body(Map.of("body", "hi")).post(MESSAGES, roomId));
         calls.put("edit", r -> r.body(Map.of("body", "x")).patch(MESSAGE, roomId, messageId));
         calls.put("delete", r -> r.delete(MESSAGE, roomId, messageId));
-        calls.put("receipt", r -> r.body(Map.of("type", "read", "seq", 1)).post("/api/rooms/{roomId}/receipts", roomId));
+        calls.put(
+                "receipt", r -> r.body(Map.of("type", "read", "seq", 1)).post("/api/rooms/{roomId}/receipts", roomId));
         calls.put("typing", r -> r.body(Map.of("typing", true)).post("/api/rooms/{roomId}/typing", roomId));
 
-        assertAll(calls.entrySet().stream().map(call -> (Executable) () ->
-                assertEquals(404, call.getValue().apply(as(outsider)).statusCode(), call.getKey())));
+        assertAll(calls.entrySet().stream().map(call -> (Executable)
+                () -> assertEquals(404, call.getValue().apply(as(outsider)).statusCode(), call.getKey())));
 
         as(owner).get(ROOM, roomId).then().body("memberCount", is(2), "lastSeq", is(1));
         as(owner).get(MESSAGES, roomId).then().body("items[0].body", is("secret"), "items[0].deleted", is(false));
@@ -80,8 +80,8 @@ class AuthorizationMatrixTest {
         calls.put("edit others' message", r -> r.body(Map.of("body", "x")).patch(MESSAGE, roomId, ownersMessage));
         calls.put("delete others' message", r -> r.delete(MESSAGE, roomId, ownersMessage));
 
-        assertAll(calls.entrySet().stream().map(call -> (Executable) () ->
-                assertEquals(403, call.getValue().apply(as(member)).statusCode(), call.getKey())));
+        assertAll(calls.entrySet().stream().map(call -> (Executable)
+                () -> assertEquals(403, call.getValue().apply(as(member)).statusCode(), call.getKey())));
 
         as(owner).get(ROOM, roomId).then().body("memberCount", is(3));
         as(owner).get(MESSAGES, roomId).then().body("items[0].body", is("owner's"), "items[0].deleted", is(false));

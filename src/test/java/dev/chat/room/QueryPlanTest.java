@@ -64,15 +64,15 @@ class QueryPlanTest {
                 FROM generate_series(1, 100000) g""", Tuple.of(room, writerId));
         run("UPDATE rooms SET last_seq = 100000, last_activity = now() WHERE id = $1", Tuple.of(room));
         // The reader has read most of it: a realistic watermark.
-        run("UPDATE memberships SET last_read_seq = 99990, last_delivered_seq = 99990 WHERE room_id = $1 AND user_id = $2",
+        run(
+                "UPDATE memberships SET last_read_seq = 99990, last_delivered_seq = 99990 WHERE room_id = $1 AND user_id = $2",
                 Tuple.of(room, readerId));
         run("""
                 WITH r AS (
                     INSERT INTO rooms (id, type, name, created_at, last_seq, last_activity, member_count)
                     SELECT gen_random_uuid(), 'group', 'room ' || g, now(), 0, now() - g * interval '1 minute', 1
                     FROM generate_series(1, 300) g RETURNING id)
-                INSERT INTO memberships (room_id, user_id, role, joined_at) SELECT id, $1, 'owner', now() FROM r""",
-                Tuple.of(readerId));
+                INSERT INTO memberships (room_id, user_id, role, joined_at) SELECT id, $1, 'owner', now() FROM r""", Tuple.of(readerId));
         run("ANALYZE rooms", Tuple.tuple());
         run("ANALYZE memberships", Tuple.tuple());
         run("ANALYZE messages", Tuple.tuple());
@@ -87,21 +87,24 @@ class QueryPlanTest {
 
     @Test
     void shouldReadAPageBeforeASeqAlongTheRoomSeqIndex() throws IOException {
-        String plan = explain("history-before", MessageRepository.HISTORY_BEFORE,
-                Tuple.of(bigRoom, 50_000L, (long) PAGE + 1));
+        String plan = explain(
+                "history-before", MessageRepository.HISTORY_BEFORE, Tuple.of(bigRoom, 50_000L, (long) PAGE + 1));
         assertWalksIndexWithoutSort(plan);
     }
 
     @Test
     void shouldReadAPageAfterASeqAlongTheRoomSeqIndex() throws IOException {
-        String plan = explain("history-after", MessageRepository.HISTORY_AFTER, Tuple.of(bigRoom, 99_000L, (long) PAGE + 1));
+        String plan =
+                explain("history-after", MessageRepository.HISTORY_AFTER, Tuple.of(bigRoom, 99_000L, (long) PAGE + 1));
         assertWalksIndexWithoutSort(plan);
     }
 
     @Test
     void shouldBuildTheRoomListInOneStatementUsingTheRoomSeqIndex() throws IOException {
-        String plan = explain("room-list", RoomListQuery.SQL, Tuple.from(Arrays.asList(
-                UUID.fromString(reader.id()), null, null, (long) PAGE + 1)));
+        String plan = explain(
+                "room-list",
+                RoomListQuery.SQL,
+                Tuple.from(Arrays.asList(UUID.fromString(reader.id()), null, null, (long) PAGE + 1)));
         assertTrue(plan.contains("messages_room_seq"), plan);
         assertFalse(plan.contains("Seq Scan on messages"), plan);
     }
@@ -109,17 +112,24 @@ class QueryPlanTest {
     @Test
     void shouldWalkTheIndexForTheNextRoomListPageToo() throws IOException {
         // Second page: the cursor of the 51st most recent room.
-        String plan = explain("room-list-cursor", RoomListQuery.SQL, Tuple.from(Arrays.asList(
-                UUID.fromString(reader.id()), MessageRepository.utc(java.time.Instant.now().minusSeconds(3600)),
-                UUID.randomUUID(), (long) PAGE + 1)));
+        String plan = explain(
+                "room-list-cursor",
+                RoomListQuery.SQL,
+                Tuple.from(Arrays.asList(
+                        UUID.fromString(reader.id()),
+                        MessageRepository.utc(java.time.Instant.now().minusSeconds(3600)),
+                        UUID.randomUUID(),
+                        (long) PAGE + 1)));
         assertTrue(plan.contains("messages_room_seq"), plan);
         assertFalse(plan.contains("Seq Scan on messages"), plan);
     }
 
     @Test
     void shouldCountAHundredThousandUnreadByIndexRangeAndKeepTheQueryCount() throws IOException {
-        String plan = explain("room-list-100k-unread", RoomListQuery.SQL, Tuple.from(Arrays.asList(
-                UUID.fromString(newcomer.id()), null, null, (long) PAGE + 1)));
+        String plan = explain(
+                "room-list-100k-unread",
+                RoomListQuery.SQL,
+                Tuple.from(Arrays.asList(UUID.fromString(newcomer.id()), null, null, (long) PAGE + 1)));
         assertTrue(plan.contains("on messages_room_seq"), plan);
         assertFalse(plan.contains("Seq Scan on messages"), plan);
     }
@@ -131,8 +141,13 @@ class QueryPlanTest {
     }
 
     private String explain(String name, String sql, Tuple params) throws IOException {
-        String plan = StreamSupport.stream(pool.preparedQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql).execute(params)
-                                .await().indefinitely().spliterator(), false)
+        String plan = StreamSupport.stream(
+                        pool.preparedQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                                .execute(params)
+                                .await()
+                                .indefinitely()
+                                .spliterator(),
+                        false)
                 .map((Row row) -> row.getString(0))
                 .collect(Collectors.joining("\n"));
         Files.createDirectories(OUT);

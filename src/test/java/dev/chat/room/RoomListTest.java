@@ -34,7 +34,9 @@ class RoomListTest {
         String second = group(me);
         String third = group(me);
         send(me, first, "wake up");
-        as(me).get(ROOMS).then().statusCode(200)
+        as(me).get(ROOMS)
+                .then()
+                .statusCode(200)
                 .body("items.id", contains(first, third, second), "nextCursor", nullValue());
     }
 
@@ -74,8 +76,15 @@ class RoomListTest {
     @Test
     void whenCursorOrLimitIsInvalidShouldAnswer400NamingIt() {
         TestUser me = register();
-        as(me).queryParam("cursor", "garbage!").get(ROOMS).then().statusCode(400).body("errors.field", hasItem("cursor"));
-        as(me).queryParam("cursor", "MTIzOm5vdC1hLXV1aWQ").get(ROOMS).then().statusCode(400)
+        as(me).queryParam("cursor", "garbage!")
+                .get(ROOMS)
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("cursor"));
+        as(me).queryParam("cursor", "MTIzOm5vdC1hLXV1aWQ")
+                .get(ROOMS)
+                .then()
+                .statusCode(400)
                 .body("errors.field", hasItem("cursor"));
         as(me).queryParam("limit", 0).get(ROOMS).then().statusCode(400).body("errors.field", hasItem("limit"));
         as(me).queryParam("limit", 101).get(ROOMS).then().statusCode(400).body("errors.field", hasItem("limit"));
@@ -86,13 +95,34 @@ class RoomListTest {
     void shouldShowLastMessageOrNull() {
         TestUser me = register();
         String empty = group(me);
-        as(me).get(ROOMS).then().body("items[0].id", is(empty), "items[0].lastMessage", nullValue(),
-                "items[0].unreadCount", is(0), "items[0].lastReadSeq", is(0), "items[0].type", is("group"),
-                "items[0].createdAt", notNullValue());
+        as(me).get(ROOMS)
+                .then()
+                .body(
+                        "items[0].id",
+                        is(empty),
+                        "items[0].lastMessage",
+                        nullValue(),
+                        "items[0].unreadCount",
+                        is(0),
+                        "items[0].lastReadSeq",
+                        is(0),
+                        "items[0].type",
+                        is("group"),
+                        "items[0].createdAt",
+                        notNullValue());
         send(me, empty, "first");
         send(me, empty, "second");
-        as(me).get(ROOMS).then().body("items[0].lastMessage.body", is("second"), "items[0].lastMessage.seq", is(2),
-                "items[0].lastSeq", is(2), "items[0].memberCount", is(1));
+        as(me).get(ROOMS)
+                .then()
+                .body(
+                        "items[0].lastMessage.body",
+                        is("second"),
+                        "items[0].lastMessage.seq",
+                        is(2),
+                        "items[0].lastSeq",
+                        is(2),
+                        "items[0].memberCount",
+                        is(1));
     }
 
     @Test
@@ -101,8 +131,15 @@ class RoomListTest {
         String roomId = group(me);
         String id = sendForId(me, roomId, "regret");
         as(me).delete(MESSAGE, roomId, id).then().statusCode(204);
-        as(me).get(ROOMS).then().body("items[0].lastMessage.id", is(id), "items[0].lastMessage.deleted", is(true),
-                "items[0].lastMessage.body", nullValue());
+        as(me).get(ROOMS)
+                .then()
+                .body(
+                        "items[0].lastMessage.id",
+                        is(id),
+                        "items[0].lastMessage.deleted",
+                        is(true),
+                        "items[0].lastMessage.body",
+                        nullValue());
     }
 
     @Test
@@ -115,10 +152,16 @@ class RoomListTest {
         String third = sendForId(other, roomId, "3");
         assertUnread(me, roomId, 3, 0);
 
-        as(me).body(Map.of("type", "read", "seq", 2)).post(RECEIPTS, roomId).then().statusCode(204);
+        as(me).body(Map.of("type", "read", "seq", 2))
+                .post(RECEIPTS, roomId)
+                .then()
+                .statusCode(204);
         assertUnread(me, roomId, 1, 2);
 
-        as(me).body(Map.of("type", "delivered", "seq", 3)).post(RECEIPTS, roomId).then().statusCode(204);
+        as(me).body(Map.of("type", "delivered", "seq", 3))
+                .post(RECEIPTS, roomId)
+                .then()
+                .statusCode(204);
         assertUnread(me, roomId, 1, 2); // delivered is not read
 
         as(other).delete(MESSAGE, roomId, third).then().statusCode(204);
@@ -134,7 +177,9 @@ class RoomListTest {
     }
 
     private static void assertUnread(TestUser user, String roomId, int unread, int lastReadSeq) {
-        as(user).get(ROOMS).then().statusCode(200)
+        as(user).get(ROOMS)
+                .then()
+                .statusCode(200)
                 .body("items.find { it.id == '" + roomId + "' }.unreadCount", is(unread))
                 .body("items.find { it.id == '" + roomId + "' }.lastReadSeq", is(lastReadSeq));
     }

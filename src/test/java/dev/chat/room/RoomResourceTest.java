@@ -35,14 +35,29 @@ class RoomResourceTest {
     void shouldCreateGroupRoomWithCreatorAsOwner() {
         TestUser owner = register();
         TestUser other = register();
-        String roomId = as(owner).body(Map.of("name", "Team", "memberIds", List.of(other.id(), owner.id())))
+        String roomId = as(owner)
+                .body(Map.of("name", "Team", "memberIds", List.of(other.id(), owner.id())))
                 .post(ROOMS)
-                .then().statusCode(201)
-                .body("type", is("group"), "name", is("Team"), "lastSeq", is(0), "memberCount", is(2),
-                        "createdAt", notNullValue())
-                .extract().path("id");
+                .then()
+                .statusCode(201)
+                .body(
+                        "type",
+                        is("group"),
+                        "name",
+                        is("Team"),
+                        "lastSeq",
+                        is(0),
+                        "memberCount",
+                        is(2),
+                        "createdAt",
+                        notNullValue())
+                .extract()
+                .path("id");
         String me = "items.find { it.userId == '" + owner.id() + "' }.";
-        as(owner).get(MEMBERS, roomId).then().statusCode(200)
+        as(owner)
+                .get(MEMBERS, roomId)
+                .then()
+                .statusCode(200)
                 .body("items.userId", containsInAnyOrder(owner.id(), other.id()))
                 .body(me + "role", is("owner"), me + "username", is(owner.username()))
                 .body(me + "lastReadSeq", is(0), me + "lastDeliveredSeq", is(0))
@@ -53,9 +68,13 @@ class RoomResourceTest {
     void whenAMemberIdIsUnknownShouldAnswer400AndCreateNothing() {
         TestUser owner = register();
         String name = "ghost room " + UUID.randomUUID();
-        as(owner).body(Map.of("name", name, "memberIds", List.of(UUID.randomUUID().toString())))
+        as(owner)
+                .body(Map.of(
+                        "name", name, "memberIds", List.of(UUID.randomUUID().toString())))
                 .post(ROOMS)
-                .then().statusCode(400).contentType("application/problem+json")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors.field", hasItem("memberIds"));
         as(owner).get(ROOMS).then().statusCode(200).body("items.name", not(hasItem(name)));
     }
@@ -64,7 +83,11 @@ class RoomResourceTest {
     void whenNameIsBlankOrTooLongShouldAnswer400NamingIt() {
         TestUser owner = register();
         as(owner).body(Map.of("name", "   ")).post(ROOMS).then().statusCode(400).body("errors.field", hasItem("name"));
-        as(owner).body(Map.of("name", "x".repeat(101))).post(ROOMS).then().statusCode(400)
+        as(owner)
+                .body(Map.of("name", "x".repeat(101)))
+                .post(ROOMS)
+                .then()
+                .statusCode(400)
                 .body("errors.field", hasItem("name"));
         as(owner).body(Map.of("name", "x".repeat(100))).post(ROOMS).then().statusCode(201);
     }
@@ -72,22 +95,37 @@ class RoomResourceTest {
     @Test
     void whenAMemberIdIsMalformedShouldAnswer400() {
         TestUser owner = register();
-        as(owner).body(Map.of("name", "x", "memberIds", List.of("not-a-uuid")))
-                .post(ROOMS).then().statusCode(400).body("errors[0].field", is("memberIds[0]"));
+        as(owner)
+                .body(Map.of("name", "x", "memberIds", List.of("not-a-uuid")))
+                .post(ROOMS)
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", is("memberIds[0]"));
     }
 
     @Test
     void shouldCreateOneDirectRoomPerPair() {
         TestUser alice = register();
         TestUser bob = register();
-        String first = as(alice).body(Map.of("userId", bob.id())).post(ROOMS + "/direct")
-                .then().statusCode(201)
+        String first = as(alice)
+                .body(Map.of("userId", bob.id()))
+                .post(ROOMS + "/direct")
+                .then()
+                .statusCode(201)
                 .body("type", is("direct"), "name", nullValue(), "memberCount", is(2))
-                .extract().path("id");
-        as(alice).body(Map.of("userId", bob.id())).post(ROOMS + "/direct")
-                .then().statusCode(200).body("id", is(first));
-        as(bob).body(Map.of("userId", alice.id())).post(ROOMS + "/direct")
-                .then().statusCode(200).body("id", is(first));
+                .extract()
+                .path("id");
+        as(alice)
+                .body(Map.of("userId", bob.id()))
+                .post(ROOMS + "/direct")
+                .then()
+                .statusCode(200)
+                .body("id", is(first));
+        as(bob).body(Map.of("userId", alice.id()))
+                .post(ROOMS + "/direct")
+                .then()
+                .statusCode(200)
+                .body("id", is(first));
     }
 
     @Test
@@ -96,10 +134,19 @@ class RoomResourceTest {
         TestUser bob = register();
         List<CompletableFuture<String>> calls = IntStream.range(0, 8)
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> as(i % 2 == 0 ? alice : bob)
-                        .body(Map.of("userId", i % 2 == 0 ? bob.id() : alice.id()))
-                        .post(ROOMS + "/direct").then().extract().statusCode() + " "
-                        + as(alice).body(Map.of("userId", bob.id())).post(ROOMS + "/direct").then().statusCode(200)
-                                .extract().path("id")))
+                                .body(Map.of("userId", i % 2 == 0 ? bob.id() : alice.id()))
+                                .post(ROOMS + "/direct")
+                                .then()
+                                .extract()
+                                .statusCode()
+                        + " "
+                        + as(alice)
+                                .body(Map.of("userId", bob.id()))
+                                .post(ROOMS + "/direct")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .path("id")))
                 .toList();
         List<String> results = calls.stream().map(CompletableFuture::join).toList();
         assertEquals(1, results.stream().filter(r -> r.startsWith("201")).count(), results.toString());
@@ -109,10 +156,18 @@ class RoomResourceTest {
     @Test
     void whenDirectRoomIsWithYourselfOrNobodyShouldAnswer400() {
         TestUser alice = register();
-        as(alice).body(Map.of("userId", alice.id())).post(ROOMS + "/direct")
-                .then().statusCode(400).body("errors.field", hasItem("userId"));
-        as(alice).body(Map.of("userId", UUID.randomUUID().toString())).post(ROOMS + "/direct")
-                .then().statusCode(400).body("errors.field", hasItem("userId"));
+        as(alice)
+                .body(Map.of("userId", alice.id()))
+                .post(ROOMS + "/direct")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("userId"));
+        as(alice)
+                .body(Map.of("userId", UUID.randomUUID().toString()))
+                .post(ROOMS + "/direct")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("userId"));
     }
 
     @Test
@@ -120,9 +175,18 @@ class RoomResourceTest {
         TestUser alice = register();
         TestUser bob = register();
         TestUser carol = register();
-        String roomId = as(alice).body(Map.of("userId", bob.id())).post(ROOMS + "/direct").then().extract().path("id");
+        String roomId = as(alice)
+                .body(Map.of("userId", bob.id()))
+                .post(ROOMS + "/direct")
+                .then()
+                .extract()
+                .path("id");
         as(alice).body(Map.of("name", "x")).patch(ROOM, roomId).then().statusCode(400);
-        as(alice).body(Map.of("userId", carol.id())).post(MEMBERS, roomId).then().statusCode(400);
+        as(alice)
+                .body(Map.of("userId", carol.id()))
+                .post(MEMBERS, roomId)
+                .then()
+                .statusCode(400);
         as(alice).delete(MEMBER, roomId, bob.id()).then().statusCode(400);
         as(alice).delete(MEMBER, roomId, alice.id()).then().statusCode(400);
         as(alice).get(MEMBERS, roomId).then().body("items.userId", containsInAnyOrder(alice.id(), bob.id()));
@@ -141,8 +205,18 @@ class RoomResourceTest {
         TestUser admin = register();
         String roomId = group(owner, admin);
         makeAdmin(owner, roomId, admin);
-        as(owner).body(Map.of("name", " New name ")).patch(ROOM, roomId).then().statusCode(200).body("name", is("New name"));
-        as(admin).body(Map.of("name", "Admin's")).patch(ROOM, roomId).then().statusCode(200).body("name", is("Admin's"));
+        as(owner)
+                .body(Map.of("name", " New name "))
+                .patch(ROOM, roomId)
+                .then()
+                .statusCode(200)
+                .body("name", is("New name"));
+        as(admin)
+                .body(Map.of("name", "Admin's"))
+                .patch(ROOM, roomId)
+                .then()
+                .statusCode(200)
+                .body("name", is("Admin's"));
         as(owner).get(ROOM, roomId).then().body("name", is("Admin's"));
     }
 
@@ -161,9 +235,24 @@ class RoomResourceTest {
         TestUser owner = register();
         TestUser newcomer = register();
         String roomId = group(owner);
-        as(owner).body(Map.of("userId", newcomer.id())).post(MEMBERS, roomId).then().statusCode(201)
-                .body("userId", is(newcomer.id()), "username", is(newcomer.username()), "role", is("member"),
-                        "joinedAt", notNullValue(), "lastReadSeq", is(0), "lastDeliveredSeq", is(0));
+        as(owner)
+                .body(Map.of("userId", newcomer.id()))
+                .post(MEMBERS, roomId)
+                .then()
+                .statusCode(201)
+                .body(
+                        "userId",
+                        is(newcomer.id()),
+                        "username",
+                        is(newcomer.username()),
+                        "role",
+                        is("member"),
+                        "joinedAt",
+                        notNullValue(),
+                        "lastReadSeq",
+                        is(0),
+                        "lastDeliveredSeq",
+                        is(0));
         as(newcomer).get(ROOM, roomId).then().statusCode(200).body("memberCount", is(2));
     }
 
@@ -172,7 +261,11 @@ class RoomResourceTest {
         TestUser owner = register();
         TestUser member = register();
         String roomId = group(owner, member);
-        as(owner).body(Map.of("userId", member.id())).post(MEMBERS, roomId).then().statusCode(409);
+        as(owner)
+                .body(Map.of("userId", member.id()))
+                .post(MEMBERS, roomId)
+                .then()
+                .statusCode(409);
         as(owner).get(ROOM, roomId).then().body("memberCount", is(2));
     }
 
@@ -180,8 +273,12 @@ class RoomResourceTest {
     void whenAddingAnUnknownUserShouldAnswer400() {
         TestUser owner = register();
         String roomId = group(owner);
-        as(owner).body(Map.of("userId", UUID.randomUUID().toString())).post(MEMBERS, roomId)
-                .then().statusCode(400).body("errors.field", hasItem("userId"));
+        as(owner)
+                .body(Map.of("userId", UUID.randomUUID().toString()))
+                .post(MEMBERS, roomId)
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("userId"));
     }
 
     @Test
@@ -190,7 +287,11 @@ class RoomResourceTest {
         TestUser member = register();
         TestUser outsider = register();
         String roomId = group(owner, member);
-        as(member).body(Map.of("userId", outsider.id())).post(MEMBERS, roomId).then().statusCode(403);
+        as(member)
+                .body(Map.of("userId", outsider.id()))
+                .post(MEMBERS, roomId)
+                .then()
+                .statusCode(403);
         as(outsider).get(ROOM, roomId).then().statusCode(404);
     }
 
@@ -201,7 +302,11 @@ class RoomResourceTest {
         TestUser newcomer = register();
         String roomId = group(owner, admin);
         makeAdmin(owner, roomId, admin);
-        as(admin).body(Map.of("userId", newcomer.id())).post(MEMBERS, roomId).then().statusCode(201);
+        as(admin)
+                .body(Map.of("userId", newcomer.id()))
+                .post(MEMBERS, roomId)
+                .then()
+                .statusCode(201);
     }
 
     @Test
@@ -209,10 +314,18 @@ class RoomResourceTest {
         TestUser owner = register();
         TestUser member = register();
         String roomId = group(owner, member);
-        as(owner).body(Map.of("role", "admin")).patch(MEMBER, roomId, member.id())
-                .then().statusCode(200).body("role", is("admin"), "userId", is(member.id()));
-        as(owner).body(Map.of("role", "member")).patch(MEMBER, roomId, member.id())
-                .then().statusCode(200).body("role", is("member"));
+        as(owner)
+                .body(Map.of("role", "admin"))
+                .patch(MEMBER, roomId, member.id())
+                .then()
+                .statusCode(200)
+                .body("role", is("admin"), "userId", is(member.id()));
+        as(owner)
+                .body(Map.of("role", "member"))
+                .patch(MEMBER, roomId, member.id())
+                .then()
+                .statusCode(200)
+                .body("role", is("member"));
     }
 
     @Test
@@ -221,8 +334,12 @@ class RoomResourceTest {
         TestUser member = register();
         String roomId = group(owner, member);
         for (Object role : new Object[] {"owner", "boss", 1}) {
-            as(owner).body(Map.of("role", role)).patch(MEMBER, roomId, member.id())
-                    .then().statusCode(400).body("errors.field", hasItem("role"));
+            as(owner)
+                    .body(Map.of("role", role))
+                    .patch(MEMBER, roomId, member.id())
+                    .then()
+                    .statusCode(400)
+                    .body("errors.field", hasItem("role"));
         }
     }
 
@@ -230,8 +347,15 @@ class RoomResourceTest {
     void whenOwnerChangesOwnRoleShouldAnswer400() {
         TestUser owner = register();
         String roomId = group(owner, register());
-        as(owner).body(Map.of("role", "member")).patch(MEMBER, roomId, owner.id()).then().statusCode(400);
-        as(owner).get(MEMBERS, roomId).then().body("items.find { it.userId == '" + owner.id() + "' }.role", is("owner"));
+        as(owner)
+                .body(Map.of("role", "member"))
+                .patch(MEMBER, roomId, owner.id())
+                .then()
+                .statusCode(400);
+        as(owner)
+                .get(MEMBERS, roomId)
+                .then()
+                .body("items.find { it.userId == '" + owner.id() + "' }.role", is("owner"));
     }
 
     @Test
@@ -241,14 +365,22 @@ class RoomResourceTest {
         TestUser member = register();
         String roomId = group(owner, admin, member);
         makeAdmin(owner, roomId, admin);
-        as(admin).body(Map.of("role", "admin")).patch(MEMBER, roomId, member.id()).then().statusCode(403);
+        as(admin)
+                .body(Map.of("role", "admin"))
+                .patch(MEMBER, roomId, member.id())
+                .then()
+                .statusCode(403);
     }
 
     @Test
     void whenChangingRoleOfANonMemberShouldAnswer404() {
         TestUser owner = register();
         String roomId = group(owner);
-        as(owner).body(Map.of("role", "admin")).patch(MEMBER, roomId, register().id()).then().statusCode(404);
+        as(owner)
+                .body(Map.of("role", "admin"))
+                .patch(MEMBER, roomId, register().id())
+                .then()
+                .statusCode(404);
     }
 
     @Test
@@ -276,7 +408,9 @@ class RoomResourceTest {
         as(admin).delete(MEMBER, roomId, owner.id()).then().statusCode(403);
         as(admin).delete(MEMBER, roomId, otherAdmin.id()).then().statusCode(403);
         as(admin).delete(MEMBER, roomId, member.id()).then().statusCode(204);
-        as(owner).get(MEMBERS, roomId).then()
+        as(owner)
+                .get(MEMBERS, roomId)
+                .then()
                 .body("items.userId", containsInAnyOrder(owner.id(), admin.id(), otherAdmin.id()));
     }
 
@@ -313,9 +447,16 @@ class RoomResourceTest {
         TestUser first = register();
         TestUser second = register();
         String roomId = group(owner, first);
-        as(owner).body(Map.of("userId", second.id())).post(MEMBERS, roomId).then().statusCode(201);
+        as(owner)
+                .body(Map.of("userId", second.id()))
+                .post(MEMBERS, roomId)
+                .then()
+                .statusCode(201);
         as(owner).delete(MEMBER, roomId, owner.id()).then().statusCode(204);
-        as(first).get(MEMBERS, roomId).then().statusCode(200)
+        as(first)
+                .get(MEMBERS, roomId)
+                .then()
+                .statusCode(200)
                 .body("items.userId", contains(first.id(), second.id()))
                 .body("items.role", contains("owner", "member"));
         as(first).body(Map.of("name", "mine now")).patch(ROOM, roomId).then().statusCode(200);
@@ -334,7 +475,10 @@ class RoomResourceTest {
     void whenRoomIdIsMalformedShouldAnswer400() {
         TestUser owner = register();
         as(owner).get(ROOM, "nope").then().statusCode(400).body("errors[0].field", equalTo("roomId"));
-        as(owner).delete(MEMBER, UUID.randomUUID(), "nope").then().statusCode(400)
+        as(owner)
+                .delete(MEMBER, UUID.randomUUID(), "nope")
+                .then()
+                .statusCode(400)
                 .body("errors[0].field", equalTo("userId"));
     }
 

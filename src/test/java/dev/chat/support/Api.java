@@ -58,8 +58,11 @@ public final class Api {
 
     public static Session session(ValidatableResponse tokens) {
         var body = tokens.extract().jsonPath();
-        return new Session(body.getString("user.id"), body.getString("user.username"),
-                body.getString("accessToken"), body.getString("refreshToken"));
+        return new Session(
+                body.getString("user.id"),
+                body.getString("user.username"),
+                body.getString("accessToken"),
+                body.getString("refreshToken"));
     }
 
     public static String randomId() {

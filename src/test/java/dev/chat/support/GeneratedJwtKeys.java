@@ -23,8 +23,11 @@ public class GeneratedJwtKeys implements QuarkusTestResourceLifecycleManager {
             dir = Files.createTempDirectory("chat-it-keys");
             Path privateKey = Files.writeString(dir.resolve("private.pem"), keys.get(DevKeysConfigSource.SIGN_KEY));
             Path publicKey = Files.writeString(dir.resolve("public.pem"), keys.get(DevKeysConfigSource.VERIFY_KEY));
-            return Map.of("mp.jwt.verify.publickey.location", publicKey.toString(),
-                    "smallrye.jwt.sign.key.location", privateKey.toString());
+            return Map.of(
+                    "mp.jwt.verify.publickey.location",
+                    publicKey.toString(),
+                    "smallrye.jwt.sign.key.location",
+                    privateKey.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

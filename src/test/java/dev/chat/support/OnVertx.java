@@ -15,9 +15,12 @@ public final class OnVertx {
 
     public static <T> T await(Vertx vertx, Supplier<Uni<T>> call) {
         Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
-        return Uni.createFrom().<T>emitter(emitter -> context.runOnContext(ignored -> {
-            VertxContextSafetyToggle.setCurrentContextSafe(true);
-            call.get().subscribe().with(emitter::complete, emitter::fail);
-        })).await().atMost(Duration.ofSeconds(10));
+        return Uni.createFrom()
+                .<T>emitter(emitter -> context.runOnContext(ignored -> {
+                    VertxContextSafetyToggle.setCurrentContextSafe(true);
+                    call.get().subscribe().with(emitter::complete, emitter::fail);
+                }))
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 }

@@ -17,14 +17,10 @@ public final class RoomApi {
 
     private RoomApi() {}
 
-    /** A new user with a unique name: the database is shared by every test of a run. */
+    /** A new user with a unique name, registered through the API. */
     public static TestUser register() {
-        String username = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        var body = given().contentType(ContentType.JSON)
-                .body(Map.of("username", username, "password", "password-123"))
-                .post("/api/auth/register")
-                .then().statusCode(201).extract().jsonPath();
-        return new TestUser(body.getString("user.id"), username, body.getString("accessToken"));
+        Api.Session session = Api.newUser("u");
+        return new TestUser(session.id(), session.username(), session.accessToken());
     }
 
     public static RequestSpecification as(TestUser user) {
@@ -34,28 +30,43 @@ public final class RoomApi {
     /** A group room owned by {@code owner} with the others as members; its id. */
     public static String group(TestUser owner, TestUser... members) {
         List<String> ids = Arrays.stream(members).map(TestUser::id).toList();
-        return as(owner).body(Map.of("name", "room " + UUID.randomUUID(), "memberIds", ids))
+        return as(owner)
+                .body(Map.of("name", "room " + UUID.randomUUID(), "memberIds", ids))
                 .post("/api/rooms")
-                .then().statusCode(201).extract().path("id");
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     /** Sends a message; its seq. */
     public static long send(TestUser sender, String roomId, String body) {
-        return as(sender).body(Map.of("body", body))
+        return as(sender)
+                .body(Map.of("body", body))
                 .post("/api/rooms/{roomId}/messages", roomId)
-                .then().statusCode(201).extract().jsonPath().getLong("seq");
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("seq");
     }
 
     /** Sends a message; its id. */
     public static String sendForId(TestUser sender, String roomId, String body) {
-        return as(sender).body(Map.of("body", body))
+        return as(sender)
+                .body(Map.of("body", body))
                 .post("/api/rooms/{roomId}/messages", roomId)
-                .then().statusCode(201).extract().path("id");
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     public static void makeAdmin(TestUser owner, String roomId, TestUser member) {
-        as(owner).body(Map.of("role", "admin"))
+        as(owner)
+                .body(Map.of("role", "admin"))
                 .patch("/api/rooms/{roomId}/members/{userId}", roomId, member.id())
-                .then().statusCode(200);
+                .then()
+                .statusCode(200);
     }
 }

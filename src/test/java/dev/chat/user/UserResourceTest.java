@@ -26,7 +26,10 @@ class UserResourceTest {
     @Test
     void shouldReturnTheCaller() {
         Session me = newUser("me");
-        me.as().get("/api/users/me").then().statusCode(200)
+        me.as()
+                .get("/api/users/me")
+                .then()
+                .statusCode(200)
                 .body("id", equalTo(me.id()))
                 .body("username", equalTo(me.username()))
                 .body("$", not(org.hamcrest.Matchers.hasKey("passwordHash")));
@@ -35,18 +38,28 @@ class UserResourceTest {
     @Test
     void shouldChangeTheDisplayName() {
         Session me = newUser("rename");
-        me.as().body(Map.of("displayName", "Grace Hopper")).patch("/api/users/me")
-                .then().statusCode(200).body("displayName", equalTo("Grace Hopper"));
+        me.as()
+                .body(Map.of("displayName", "Grace Hopper"))
+                .patch("/api/users/me")
+                .then()
+                .statusCode(200)
+                .body("displayName", equalTo("Grace Hopper"));
         me.as().get("/api/users/me").then().body("displayName", equalTo("Grace Hopper"));
     }
 
     @Test
     void shouldRejectAnInvalidDisplayNameAndKeepTheOldOne() {
         Session me = newUser("badname");
-        assertInvalidField(me.as().body(Map.of("displayName", "")).patch("/api/users/me").then(), "displayName");
-        assertInvalidField(me.as().body(Map.of("displayName", "x".repeat(65))).patch("/api/users/me").then(),
+        assertInvalidField(
+                me.as().body(Map.of("displayName", "")).patch("/api/users/me").then(), "displayName");
+        assertInvalidField(
+                me.as()
+                        .body(Map.of("displayName", "x".repeat(65)))
+                        .patch("/api/users/me")
+                        .then(),
                 "displayName");
-        assertInvalidField(me.as().body("{\"displayName\":42}").patch("/api/users/me").then(), "displayName");
+        assertInvalidField(
+                me.as().body("{\"displayName\":42}").patch("/api/users/me").then(), "displayName");
         assertInvalidField(me.as().body("{}").patch("/api/users/me").then(), "displayName");
         me.as().get("/api/users/me").then().body("displayName", equalTo(me.username()));
     }
@@ -55,7 +68,10 @@ class UserResourceTest {
     void shouldShowAnotherUserWithPresence() {
         Session me = newUser("viewer");
         Session other = newUser("viewed");
-        me.as().get("/api/users/" + other.id()).then().statusCode(200)
+        me.as()
+                .get("/api/users/" + other.id())
+                .then()
+                .statusCode(200)
                 .body("id", equalTo(other.id()))
                 .body("username", equalTo(other.username()))
                 .body("online", equalTo(false))
@@ -75,9 +91,17 @@ class UserResourceTest {
         String prefix = uniqueName("zq");
         register(prefix + "_one", Api.PASSWORD).statusCode(201);
         register(prefix + "_two", Api.PASSWORD).statusCode(201);
-        me.as().queryParam("query", prefix.toUpperCase()).get("/api/users").then().statusCode(200)
+        me.as()
+                .queryParam("query", prefix.toUpperCase())
+                .get("/api/users")
+                .then()
+                .statusCode(200)
                 .body("items.username", contains(prefix + "_one", prefix + "_two"));
-        me.as().queryParam("query", prefix).queryParam("limit", 1).get("/api/users").then()
+        me.as()
+                .queryParam("query", prefix)
+                .queryParam("limit", 1)
+                .get("/api/users")
+                .then()
                 .body("items", hasSize(1));
     }
 
@@ -86,16 +110,33 @@ class UserResourceTest {
         Session me = newUser("dsearch");
         Session target = newUser("dtarget");
         String display = "Zebulon " + uniqueName("x");
-        target.as().body(Map.of("displayName", display)).patch("/api/users/me").then().statusCode(200);
-        me.as().queryParam("query", display.substring(0, 12).toLowerCase()).get("/api/users").then()
+        target.as()
+                .body(Map.of("displayName", display))
+                .patch("/api/users/me")
+                .then()
+                .statusCode(200);
+        me.as()
+                .queryParam("query", display.substring(0, 12).toLowerCase())
+                .get("/api/users")
+                .then()
                 .body("items.id", hasItem(target.id()));
     }
 
     @Test
     void shouldTreatLikeWildcardsLiterally() {
         Session me = newUser("wild");
-        me.as().queryParam("query", "%").get("/api/users").then().statusCode(200).body("items", empty());
-        me.as().queryParam("query", "_").get("/api/users").then().statusCode(200).body("items", empty());
+        me.as()
+                .queryParam("query", "%")
+                .get("/api/users")
+                .then()
+                .statusCode(200)
+                .body("items", empty());
+        me.as()
+                .queryParam("query", "_")
+                .get("/api/users")
+                .then()
+                .statusCode(200)
+                .body("items", empty());
     }
 
     @Test
@@ -103,16 +144,35 @@ class UserResourceTest {
         Session me = newUser("params");
         assertInvalidField(me.as().get("/api/users").then(), "query");
         for (String limit : new String[] {"0", "101", "-1", "ten", "1.5"}) {
-            assertInvalidField(me.as().queryParam("query", "a").queryParam("limit", limit).get("/api/users").then(),
+            assertInvalidField(
+                    me.as()
+                            .queryParam("query", "a")
+                            .queryParam("limit", limit)
+                            .get("/api/users")
+                            .then(),
                     "limit");
         }
-        me.as().queryParam("query", "a").queryParam("limit", 100).get("/api/users").then().statusCode(200);
+        me.as()
+                .queryParam("query", "a")
+                .queryParam("limit", 100)
+                .get("/api/users")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void shouldRequireAuthentication() {
         assertProblem(io.restassured.RestAssured.given().get("/api/users/me").then(), 401);
-        assertProblem(io.restassured.RestAssured.given().queryParam("query", "a").get("/api/users").then(), 401);
-        assertProblem(io.restassured.RestAssured.given().get("/api/users/" + randomId()).then(), 401);
+        assertProblem(
+                io.restassured.RestAssured.given()
+                        .queryParam("query", "a")
+                        .get("/api/users")
+                        .then(),
+                401);
+        assertProblem(
+                io.restassured.RestAssured.given()
+                        .get("/api/users/" + randomId())
+                        .then(),
+                401);
     }
 }
