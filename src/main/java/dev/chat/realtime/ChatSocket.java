@@ -1,7 +1,9 @@
 package dev.chat.realtime;
 
+import dev.chat.common.ChatConfig;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -10,8 +12,10 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -24,20 +28,44 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Authenticated
 public class ChatSocket {
 
+    /** API.md: a connection whose access token expires may be closed with 4001. */
+    static final CloseReason TOKEN_EXPIRED = new CloseReason(4001, "access token expired");
+
     private final SecurityIdentity identity;
     private final ConnectionRegistry registry;
     private final Frames frames;
+    private final Vertx vertx;
+    private final Duration ticketConnectionLifetime;
 
-    ChatSocket(SecurityIdentity identity, ConnectionRegistry registry, Frames frames) {
+    ChatSocket(SecurityIdentity identity, ConnectionRegistry registry, Frames frames, Vertx vertx, ChatConfig config) {
         this.identity = identity;
         this.registry = registry;
         this.frames = frames;
+        this.vertx = vertx;
+        this.ticketConnectionLifetime = config.jwt().accessTokenTtl();
     }
 
     @OnOpen
     @NonBlocking
     void onOpen(WebSocketConnection connection) {
         registry.open(connection, userId());
+        closeWhenCredentialsExpire(connection);
+    }
+
+    /**
+     * A connection lives no longer than the credentials that opened it: a bearer token's {@code exp}, or,
+     * for a ticket (issued against a valid access token), one access-token lifetime. The client reconnects
+     * with a fresh token. A timer that fires after the connection closed does nothing.
+     */
+    private void closeWhenCredentialsExpire(WebSocketConnection connection) {
+        long remainingMillis = identity.getPrincipal() instanceof JsonWebToken jwt
+                ? jwt.getExpirationTime() * 1000 - System.currentTimeMillis()
+                : ticketConnectionLifetime.toMillis();
+        vertx.setTimer(Math.max(1, remainingMillis), timer -> {
+            if (connection.isOpen()) {
+                connection.close(TOKEN_EXPIRED).subscribe().with(ok -> {}, failure -> {});
+            }
+        });
     }
 
     @OnTextMessage

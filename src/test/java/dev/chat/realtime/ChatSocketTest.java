@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.chat.realtime.Fixtures.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.build.Jwt;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** The upgrade's authentication and the client-to-server protocol of /ws. */
@@ -44,6 +46,30 @@ class ChatSocketTest {
     @Test
     void shouldRefuseUpgradeWithUnknownTicket() {
         assertEquals(401, WsClient.refused(vertx, ws, null, "bogus-ticket"));
+    }
+
+    @Test
+    void shouldRefuseUpgradeWithExpiredBearerToken() {
+        TestUser user = Fixtures.register();
+        String expired = Jwt.issuer("chat-service")
+                .subject(user.id().toString())
+                .issuedAt(Instant.now().minusSeconds(120))
+                .expiresAt(Instant.now().minusSeconds(60))
+                .sign();
+        assertEquals(401, WsClient.refused(vertx, ws, "Bearer " + expired, null));
+    }
+
+    @Test
+    void whenTheAccessTokenExpiresTheConnectionIsClosedWith4001() {
+        TestUser user = Fixtures.register();
+        String shortLived = Jwt.issuer("chat-service")
+                .subject(user.id().toString())
+                .expiresAt(Instant.now().plusSeconds(2))
+                .sign();
+        try (WsClient client = WsClient.bearer(vertx, ws, shortLived)) {
+            client.ready();
+            assertEquals(4001, client.closeCode(WsClient.WAIT_MS));
+        }
     }
 
     @Test
