@@ -1,17 +1,19 @@
 package dev.chat;
 
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import io.quarkus.runtime.configuration.ConfigUtils;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Entry point. In production it first checks the settings the service cannot run without, so that a
+ * Entry point. A production artifact first checks the settings the service cannot run without, so that a
  * missing one ends the start with one line naming the environment variable, not a stack trace.
+ *
+ * <p>"Production artifact" means a build without the embedded database (profile {@code prod} or
+ * {@code native} of the pom). The launch mode cannot tell: this runs before Quarkus has set it, and dev
+ * mode calls it too; the embedded database, which only dev and test builds contain, can.
  */
 @QuarkusMain
 public class ChatApplication {
@@ -37,11 +39,11 @@ public class ChatApplication {
                     "SMALLRYE_JWT_SIGN_KEY_LOCATION",
                     "the PEM private key that signs access tokens"));
 
-    /** Present only in builds with the embedded database (dev, tests), where it supplies the URLs itself. */
-    private static final String EMBEDDED_DATABASE = "io.quarkiverse.embedded.postgresql.EmbeddedPostgreSQLRecorder";
+    /** Present only in builds with the embedded database (dev mode, tests). */
+    static final String EMBEDDED_DATABASE = "io.quarkiverse.embedded.postgresql.EmbeddedPostgreSQLRecorder";
 
     public static void main(String... args) {
-        if (LaunchMode.current() == LaunchMode.NORMAL && isProd()) {
+        if (!isPresent(EMBEDDED_DATABASE)) {
             Optional<Required> missing = firstMissing(ConfigProvider.getConfig());
             if (missing.isPresent()) {
                 Required r = missing.get();
@@ -55,21 +57,15 @@ public class ChatApplication {
         Quarkus.run(args);
     }
 
-    private static boolean isProd() {
-        return ConfigUtils.getProfiles().contains("prod");
-    }
-
     static Optional<Required> firstMissing(Config config) {
-        boolean embeddedDatabase = isPresent(EMBEDDED_DATABASE);
         return REQUIRED_IN_PROD.stream()
-                .filter(r -> !(embeddedDatabase && r.property().startsWith("quarkus.datasource.")))
                 .filter(r -> config.getOptionalValue(r.property(), String.class)
                         .filter(v -> !v.isBlank())
                         .isEmpty())
                 .findFirst();
     }
 
-    private static boolean isPresent(String className) {
+    static boolean isPresent(String className) {
         try {
             Class.forName(className, false, ChatApplication.class.getClassLoader());
             return true;
