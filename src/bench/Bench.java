@@ -3,7 +3,8 @@
 //
 // Options (all optional):
 //   --base http://127.0.0.1:8199    service under test
-//   --scenarios send,fanout,history which scenarios to run, in that order
+//   --scenarios send,history,fanout which scenarios to run (always in this order); `register` alone
+//                                   times --users N registrations and exits (to judge the bcrypt cost)
 //   --senders 8,32                  concurrent senders for the send scenario
 //   --receivers 50,500              WebSocket clients for the fan-out scenario (room members, <= 500)
 //   --readers 1,8                   concurrent readers for the history scenario
@@ -67,6 +68,14 @@ public class Bench {
         int[] receivers = ints(opt.getOrDefault("receivers", "50,500"));
         int[] readers = ints(opt.getOrDefault("readers", "1,8"));
 
+        if (scenarios.contains("register")) { // only to judge the bcrypt cost's share of set-up time
+            int n = Integer.parseInt(opt.getOrDefault("users", "40"));
+            long r0 = System.nanoTime();
+            register(n);
+            double s = (System.nanoTime() - r0) / 1e9;
+            System.out.printf("register: %d users, 8 in parallel, in %.2f s = %.1f registrations/s%n", n, s, n / s);
+            System.exit(0);
+        }
         long t0 = System.nanoTime();
         int maxSenders = Arrays.stream(senders).max().orElse(1);
         List<User> pool = register(maxSenders);
@@ -76,7 +85,15 @@ public class Bench {
         for (User u : pool) ownRooms.add(createRoom(u, List.of()));
 
         // JIT warm-up of the server's send and read paths; not reported.
-        runSend("jit-warmup", pool.subList(0, Math.min(8, pool.size())), i -> ownRooms.get(i), 0, 5, false);
+        long w0 = System.nanoTime();
+        runSend("jit-warmup", pool.subList(0, Math.min(8, pool.size())), i -> ownRooms.get(i), 0, 10, false);
+        for (int i = 0; i < 500; i++) clients[0].send(get("/api/rooms/" + ownRooms.get(0) + "/messages?limit=50", pool.get(0).token),
+                HttpResponse.BodyHandlers.discarding());
+        System.out.printf("warm-up: %.0f s of sends and reads (not reported)%n", (System.nanoTime() - w0) / 1e9);
+        Thread.sleep(1000);
+        Snap idle0 = Snap.take();
+        Thread.sleep(3000);
+        System.out.printf("idle 3 s after warm-up: cores used server/postgres/bench %s%n", Snap.cpu(idle0, Snap.take()));
 
         if (scenarios.contains("send")) {
             System.out.println("\n== send: closed loop, each sender POSTs its next message as soon as the previous one answered");
@@ -107,7 +124,7 @@ public class Bench {
 
     static void header() {
         System.out.printf("%-32s %8s %8s %8s %8s %8s %8s %7s %9s %s%n",
-                "config", "req", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "srv cpu", "db");
+                "config", "req", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "cpu s/pg/b", "db");
     }
 
     /** Closed loop: each sender thread sends, waits for the 201, sends again. */
@@ -155,13 +172,28 @@ public class Bench {
         Snap before = Snap.take();
         measuring.set(true);
         long start = System.nanoTime();
-        Thread.sleep(duration * 1000L);
+        // once a second: how many of the service's database sessions are running a statement, how many wait on a lock
+        int[] activity = new int[2];
+        int samples = 0;
+        while (System.nanoTime() - start < duration * 1_000_000_000L) {
+            Thread.sleep(1000);
+            if (report && samples < duration - 1) {
+                long[] a = dbQuery("select count(*) filter (where state = 'active') || ' ' || count(*) filter (where wait_event_type = 'Lock')"
+                        + " from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
+                if (a[0] >= 0) { activity[0] += a[0]; activity[1] += a[1]; samples++; }
+            }
+        }
         stop.set(true);
         long elapsed = System.nanoTime() - start;
         Snap after = Snap.take();
         done.await(30, TimeUnit.SECONDS);
         ex.shutdownNow();
-        if (report) printRow(name, merge(lat, counts), elapsed, errors.get(), before, after);
+        if (report) {
+            printRow(name, merge(lat, counts), elapsed, errors.get(), before, after);
+            if (samples > 0)
+                System.out.printf("%-32s db sessions (mean of %d samples): %.1f running a statement, %.1f of them waiting on a lock%n",
+                        "", samples, activity[0] / (double) samples, activity[1] / (double) samples);
+        }
     }
 
     static void runHistory(int n, List<User> users, String room) throws Exception {
@@ -502,11 +534,15 @@ public class Bench {
 
     /** xact_commit of the bench database and pg_stat_wal.wal_sync (cluster-wide), via psql. */
     static long[] dbCounters() {
+        return dbQuery("select (select xact_commit from pg_stat_database where datname = current_database()) || ' ' || (select wal_sync from pg_stat_wal)");
+    }
+
+    /** Runs a query answering "a b" (two numbers) through psql. */
+    static long[] dbQuery(String sql) {
         if (psql == null) return new long[] {-1, -1};
         try {
             List<String> cmd = new ArrayList<>(List.of(psql.split(" ")));
-            cmd.addAll(List.of("-At", "-c",
-                    "select (select xact_commit from pg_stat_database where datname = current_database()) || ' ' || (select wal_sync from pg_stat_wal)"));
+            cmd.addAll(List.of("-At", "-c", sql));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             p.waitFor(10, TimeUnit.SECONDS);
