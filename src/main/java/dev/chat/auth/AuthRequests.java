@@ -16,7 +16,7 @@ public final class AuthRequests {
 
             @NotNull @Size(min = 8, max = 128) String password,
 
-            @Size(min = 1, max = 64) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+            @Size(min = 1, max = 64) @Pattern(regexp = "(?sU).*\\S.*", message = "must not be blank")
             String displayName) {}
 
     /** Login checks no format: a malformed username is simply unknown, and gets the same 401. */

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 public final class Db {
 
     private static final String UNIQUE_VIOLATION = "23505";
+    /** "character not in repertoire": a NUL (U+0000) in a text value, e.g. from a query parameter. */
+    private static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
 
     private Db() {}
 
@@ -22,6 +24,17 @@ public final class Db {
             }
             if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
                 return sql.getMessage() != null && sql.getMessage().contains('"' + constraint + '"');
+            }
+        }
+        return false;
+    }
+
+    /** Whether PostgreSQL refused a text value it cannot store (a NUL character): the client's input. */
+    public static boolean isUnstorableText(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if ((t instanceof PgException pg && CHARACTER_NOT_IN_REPERTOIRE.equals(pg.getSqlState()))
+                    || (t instanceof SQLException sql && CHARACTER_NOT_IN_REPERTOIRE.equals(sql.getSQLState()))) {
+                return true;
             }
         }
         return false;

@@ -1,6 +1,8 @@
 package dev.chat.common;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.quarkus.jackson.ObjectMapperCustomizer;
@@ -42,7 +45,21 @@ public class JacksonConfig implements ObjectMapperCustomizer {
         // Strings stay strings, enums are parsed from strings: undo the String-shape ban for those two.
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
         mapper.coercionConfigFor(LogicalType.Enum).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
-        mapper.registerModule(new SimpleModule("chat-time").addSerializer(Instant.class, new InstantSerializer()));
+        mapper.registerModule(new SimpleModule("chat-strict")
+                .addSerializer(Instant.class, new InstantSerializer())
+                .addDeserializer(String.class, new NoNulStringDeserializer()));
+    }
+
+    /** PostgreSQL cannot store U+0000 in text: refuse it as bad input (400 naming the field), not a 500 later. */
+    private static final class NoNulStringDeserializer extends StringDeserializer {
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            String value = super.deserialize(parser, context);
+            if (value != null && value.indexOf('\u0000') >= 0) {
+                throw context.weirdStringException(value, String.class, "contains a NUL character");
+            }
+            return value;
+        }
     }
 
     private static final class InstantSerializer extends JsonSerializer<Instant> {

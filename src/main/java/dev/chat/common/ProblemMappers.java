@@ -100,6 +100,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (Db.isUnstorableText(e)) {
+            return Problems.response(ProblemException.badRequest("The request contains a NUL character.")
+                    .toProblem());
+        }
         LOG.error("Unhandled error", e);
         return Problems.response(Problems.of(500, "An unexpected error occurred."));
     }

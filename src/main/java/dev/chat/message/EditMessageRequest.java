@@ -4,5 +4,5 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
 public record EditMessageRequest(
-        @NotNull @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @NotNull @Pattern(regexp = "(?sU).*\\S.*", message = "must not be blank")
         String body) {}

@@ -32,17 +32,16 @@ public class MessageRepository {
             "id, room_id, seq, sender_id, body, client_message_id, reply_to_id, created_at, edited_at, deleted";
 
     /**
-     * The caller's membership, with the room row locked: every send in a room queues here, so the
-     * clientMessageId check that follows sees every message committed before it, and seq follows commit order.
+     * The room row lock: every send in a room queues here, so the clientMessageId check that follows sees every
+     * message committed before it, and seq follows commit order.
      */
-    private static final String LOCK_FOR_SEND = """
-            SELECT m.role FROM rooms r JOIN memberships m ON m.room_id = r.id AND m.user_id = $2
-            WHERE r.id = $1 FOR UPDATE OF r""";
+    private static final String LOCK_ROOM = "SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE";
 
     /** Next seq, the message, and the sender's own watermarks (no receipt: clients infer it), in one statement. */
     private static final String INSERT = """
             WITH r AS (
-                UPDATE rooms SET last_seq = last_seq + 1, last_activity = $3 WHERE id = $1 RETURNING last_seq
+                UPDATE rooms SET last_seq = last_seq + 1, last_activity = GREATEST(last_activity, $3)
+                WHERE id = $1 RETURNING last_seq
             ), m AS (
                 INSERT INTO messages (id, room_id, seq, sender_id, body, client_message_id, reply_to_id, created_at, deleted)
                 SELECT $4, $1, r.last_seq, $2, $5, $6, $7, $3, false FROM r
@@ -66,10 +65,17 @@ public class MessageRepository {
     public static final String HISTORY_AFTER =
             "SELECT " + COLUMNS + " FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
 
+    /**
+     * Locks the room, then checks membership in a second statement: under READ COMMITTED that one sees every
+     * change committed while this send waited for the lock, such as the sender's removal (a join in the
+     * locking statement would re-check only the locked room row, and let a just-removed member post).
+     */
     public Uni<Boolean> lockRoomForSend(SqlClient client, UUID roomId, UUID senderId) {
-        return client.preparedQuery(LOCK_FOR_SEND)
-                .execute(Tuple.of(roomId, senderId))
-                .map(rows -> rows.size() > 0);
+        return client.preparedQuery(LOCK_ROOM)
+                .execute(Tuple.of(roomId))
+                .chain(locked -> locked.size() == 0
+                        ? Uni.createFrom().item(false)
+                        : role(client, roomId, senderId).map(role -> role != null));
     }
 
     /** The caller's role in the room, or null when not a member. */

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /** The body's 1-4000 bound counts characters (code points), so it is checked by {@link MessageBodies}. */
 public record SendMessageRequest(
-        @NotNull @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @NotNull @Pattern(regexp = "(?sU).*\\S.*", message = "must not be blank")
         String body,
 
         @Size(min = 1, max = 64) String clientMessageId,

@@ -9,6 +9,7 @@ import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
@@ -30,6 +31,8 @@ public class ChatSocket {
 
     /** API.md: a connection whose access token expires may be closed with 4001. */
     static final CloseReason TOKEN_EXPIRED = new CloseReason(4001, "access token expired");
+
+    private static final UserData.TypedKey<Long> EXPIRY_TIMER = new UserData.TypedKey<>("chat.expiry-timer");
 
     private final SecurityIdentity identity;
     private final ConnectionRegistry registry;
@@ -55,17 +58,18 @@ public class ChatSocket {
     /**
      * A connection lives no longer than the credentials that opened it: a bearer token's {@code exp}, or,
      * for a ticket (issued against a valid access token), one access-token lifetime. The client reconnects
-     * with a fresh token. A timer that fires after the connection closed does nothing.
+     * with a fresh token. The timer is cancelled when the connection closes first.
      */
     private void closeWhenCredentialsExpire(WebSocketConnection connection) {
         long remainingMillis = identity.getPrincipal() instanceof JsonWebToken jwt
                 ? jwt.getExpirationTime() * 1000 - System.currentTimeMillis()
                 : ticketConnectionLifetime.toMillis();
-        vertx.setTimer(Math.max(1, remainingMillis), timer -> {
+        long timer = vertx.setTimer(Math.max(1, remainingMillis), id -> {
             if (connection.isOpen()) {
                 connection.close(TOKEN_EXPIRED).subscribe().with(ok -> {}, failure -> {});
             }
         });
+        connection.userData().put(EXPIRY_TIMER, timer);
     }
 
     @OnTextMessage
@@ -92,6 +96,10 @@ public class ChatSocket {
     @OnClose
     @NonBlocking
     void onClose(WebSocketConnection connection) {
+        Long timer = connection.userData().get(EXPIRY_TIMER);
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+        }
         registry.closed(connection);
     }
 

@@ -4,6 +4,7 @@ import dev.chat.common.ChatConfig;
 import dev.chat.common.Times;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.LocalFanout;
+import dev.chat.fanout.MembershipCutoff;
 import dev.chat.fanout.RoomEnvelope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -77,6 +78,7 @@ public class ConnectionRegistry {
     private final OpenConnections openConnections;
     private final ChatConfig.Ws config;
     private final MeterRegistry meters;
+    private final MembershipCutoff cutoff;
     private final AtomicInteger open = new AtomicInteger();
     private Counter delivered;
     private Counter slowConsumerCloses;
@@ -103,7 +105,8 @@ public class ConnectionRegistry {
             Frames frames,
             OpenConnections openConnections,
             ChatConfig config,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            MembershipCutoff cutoff) {
         this.vertx = vertx;
         this.queries = queries;
         this.presence = presence;
@@ -111,6 +114,7 @@ public class ConnectionRegistry {
         this.openConnections = openConnections;
         this.config = config.ws();
         this.meters = meters;
+        this.cutoff = cutoff;
     }
 
     void start(@Observes StartupEvent start) {
@@ -310,6 +314,10 @@ public class ConnectionRegistry {
             }
         }
         delivered(count);
+    }
+
+    MembershipCutoff cutoff() {
+        return cutoff;
     }
 
     private void subscribe(LiveConnection connection, UUID roomId, Long lastSeq) {

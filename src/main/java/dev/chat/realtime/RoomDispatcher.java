@@ -1,6 +1,7 @@
 package dev.chat.realtime;
 
 import dev.chat.fanout.EventType;
+import dev.chat.fanout.MembershipCutoff;
 import dev.chat.fanout.RoomEnvelope;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -150,9 +151,11 @@ final class RoomDispatcher {
         UUID except = envelope.exceptUserId();
         UUID subject = envelope.subjectUserId();
         int delivered = 0;
+        MembershipCutoff cutoff = registry.cutoff();
         for (LiveConnection connection : connections) {
             if (!connection.userId.equals(except)
                     && !connection.userId.equals(subject)
+                    && !cutoff.isCut(roomId, connection.userId)
                     && connection.send(envelope.frame())) {
                 delivered++;
             }

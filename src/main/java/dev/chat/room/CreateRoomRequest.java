@@ -11,7 +11,7 @@ import java.util.UUID;
  * 500 is a sanity bound on one request, not a room size limit.
  */
 public record CreateRoomRequest(
-        @NotNull @Size(min = 1, max = 100) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @NotNull @Size(min = 1, max = 100) @Pattern(regexp = "(?sU).*\\S.*", message = "must not be blank")
         String name,
 
         @Size(max = 500) List<@NotNull UUID> memberIds) {}

@@ -5,5 +5,5 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 public record RenameRoomRequest(
-        @NotNull @Size(min = 1, max = 100) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @NotNull @Size(min = 1, max = 100) @Pattern(regexp = "(?sU).*\\S.*", message = "must not be blank")
         String name) {}

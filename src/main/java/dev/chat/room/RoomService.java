@@ -6,6 +6,7 @@ import dev.chat.common.Times;
 import dev.chat.fanout.ChatEvent;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
+import dev.chat.fanout.MembershipCutoff;
 import dev.chat.user.User;
 import dev.chat.user.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -55,18 +57,21 @@ public class RoomService {
     private final UserRepository users;
     private final RoomListQuery list;
     private final Fanout fanout;
+    private final MembershipCutoff cutoff;
 
     RoomService(
             RoomRepository rooms,
             MembershipRepository memberships,
             UserRepository users,
             RoomListQuery list,
-            Fanout fanout) {
+            Fanout fanout,
+            MembershipCutoff cutoff) {
         this.rooms = rooms;
         this.memberships = memberships;
         this.users = users;
         this.list = list;
         this.fanout = fanout;
+        this.cutoff = cutoff;
     }
 
     /**
@@ -166,8 +171,8 @@ public class RoomService {
      * changes: saving the entity writes its member count too, which must not be a stale one.
      */
     public Uni<RoomView> rename(UUID callerId, UUID roomId, String name) {
-        return Panache.withTransaction(() -> membership(roomId, callerId)
-                        .chain(me -> lockRoom(roomId).chain(room -> {
+        return Panache.withTransaction(() -> lockRoom(roomId)
+                        .chain(room -> membership(roomId, callerId).chain(me -> {
                             if (room.isDirect()) {
                                 return Uni.createFrom()
                                         .<RoomView>failure(ProblemException.badRequest("A direct room has no name."));
@@ -191,8 +196,8 @@ public class RoomService {
     /** Owner or admin of a group room. An unknown user is 400 ({@code userId}); a member already, 409. */
     public Uni<MemberView> addMember(UUID callerId, UUID roomId, UUID userId) {
         Instant now = Times.now();
-        return Panache.withTransaction(() -> membership(roomId, callerId)
-                        .chain(me -> lockRoom(roomId).chain(room -> {
+        return Panache.withTransaction(() -> lockRoom(roomId)
+                        .chain(room -> membership(roomId, callerId).chain(me -> {
                             if (room.isDirect()) {
                                 return Uni.createFrom()
                                         .<Added>failure(ProblemException.badRequest(
@@ -215,6 +220,7 @@ public class RoomService {
                                                         ProblemException.conflict("That user is already a member."));
                                     }
                                     Membership m = Membership.of(roomId, userId, Membership.MEMBER, now);
+                                    cutoff.restore(roomId, userId); // re-added: deliver to them again
                                     room.memberCount++;
                                     return memberships
                                             .persist(m)
@@ -234,26 +240,29 @@ public class RoomService {
      * leaves, so a room always has exactly one owner. No event: the contract has none for roles.
      */
     public Uni<MemberView> changeRole(UUID callerId, UUID roomId, UUID userId, String role) {
-        return Panache.withTransaction(() -> membership(roomId, callerId).chain(me -> {
-            if (!Membership.OWNER.equals(me.role)) {
-                return Uni.createFrom()
-                        .<MemberView>failure(ProblemException.forbidden("Only the room's owner can change roles."));
-            }
-            if (userId.equals(callerId)) {
-                return Uni.createFrom()
-                        .<MemberView>failure(ProblemException.invalid(
-                                "userId", "the owner's role changes only by leaving the room"));
-            }
-            return memberships
-                    .findMember(roomId, userId)
-                    .onItem()
-                    .ifNull()
-                    .failWith(RoomService::noSuchMember)
-                    .chain(them -> users.findById(userId).map(user -> {
-                        them.role = role;
-                        return MemberView.of(them, user);
-                    }));
-        }));
+        return Panache.withTransaction(() -> lockRoom(roomId)
+                .chain(room -> membership(roomId, callerId))
+                .chain(me -> {
+                    if (!Membership.OWNER.equals(me.role)) {
+                        return Uni.createFrom()
+                                .<MemberView>failure(
+                                        ProblemException.forbidden("Only the room's owner can change roles."));
+                    }
+                    if (userId.equals(callerId)) {
+                        return Uni.createFrom()
+                                .<MemberView>failure(ProblemException.invalid(
+                                        "userId", "the owner's role changes only by leaving the room"));
+                    }
+                    return memberships
+                            .findMember(roomId, userId)
+                            .onItem()
+                            .ifNull()
+                            .failWith(RoomService::noSuchMember)
+                            .chain(them -> users.findById(userId).map(user -> {
+                                them.role = role;
+                                return MemberView.of(them, user);
+                            }));
+                }));
     }
 
     /**
@@ -264,15 +273,16 @@ public class RoomService {
      */
     public Uni<Void> removeMember(UUID callerId, UUID roomId, UUID userId) {
         Instant now = Times.now();
-        return Panache.withTransaction(() -> membership(roomId, callerId)
-                        .chain(me -> lockRoom(roomId).chain(room -> {
+        AtomicBoolean cut = new AtomicBoolean();
+        return Panache.withTransaction(() -> lockRoom(roomId)
+                        .chain(room -> membership(roomId, callerId).chain(me -> {
                             if (room.isDirect()) {
                                 return Uni.createFrom()
                                         .<Removed>failure(ProblemException.badRequest(
                                                 "A direct room has exactly its two members."));
                             }
                             if (userId.equals(callerId)) {
-                                return remove(room, me);
+                                return remove(room, me, cut);
                             }
                             if (!me.isOwnerOrAdmin()) {
                                 return Uni.createFrom()
@@ -290,9 +300,15 @@ public class RoomService {
                                                     .<Removed>failure(ProblemException.forbidden(
                                                             "An admin can remove only members."));
                                         }
-                                        return remove(room, them);
+                                        return remove(room, them, cut);
                                     });
                         })))
+                .onFailure()
+                .invoke(failure -> {
+                    if (cut.get()) {
+                        cutoff.restore(roomId, userId); // rolled back: still a member
+                    }
+                })
                 .invoke(removed -> {
                     fanout.publish(new ChatEvent(
                             EventType.MEMBER_REMOVED,
@@ -309,7 +325,9 @@ public class RoomService {
                 .replaceWithVoid();
     }
 
-    private Uni<Removed> remove(Room room, Membership leaving) {
+    private Uni<Removed> remove(Room room, Membership leaving, AtomicBoolean cut) {
+        cutoff.cut(room.id, leaving.userId); // before commit: see MembershipCutoff
+        cut.set(true);
         room.memberCount--;
         Uni<Void> deleted = memberships.delete(leaving);
         if (room.memberCount == 0) {
@@ -344,6 +362,11 @@ public class RoomService {
         return memberships.findMember(roomId, userId).onItem().ifNull().failWith(RoomService::noSuchRoom);
     }
 
+    /**
+     * Every change of a room's name or members starts here: it serializes them per room, and the caller's
+     * role is read only after the lock, so a rule is never checked against a role that a concurrent change
+     * (an owner hand-over, a removal) has just replaced.
+     */
     private Uni<Room> lockRoom(UUID roomId) {
         return rooms.findById(roomId, LockModeType.PESSIMISTIC_WRITE)
                 .onItem()

@@ -52,6 +52,18 @@ class AccessTokenTest {
     }
 
     @Test
+    void shouldRejectATokenThatExpiredSecondsAgo() {
+        Session user = newUser("jwtjust");
+        String expired = Jwt.issuer(ISSUER)
+                .subject(user.id())
+                .groups(Set.of("user"))
+                .issuedAt(Instant.now().minusSeconds(60))
+                .expiresAt(Instant.now().minusSeconds(5))
+                .sign();
+        assertProblem(given().auth().oauth2(expired).get("/api/users/me").then(), 401);
+    }
+
+    @Test
     void shouldRejectATamperedToken() {
         Session user = newUser("jwttamper");
         Session other = newUser("jwtother");

@@ -1,6 +1,7 @@
 package dev.chat.common;
 
 import static dev.chat.support.Api.newUser;
+import static dev.chat.support.ProblemAssertions.assertInvalidField;
 import static dev.chat.support.ProblemAssertions.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -35,6 +36,19 @@ class ErrorResponsesTest {
                         .post("/api/auth/login")
                         .then(),
                 415);
+    }
+
+    @Test
+    void shouldAnswerANulCharacterWith400AndStoreNothing() {
+        Session me = newUser("nul");
+        assertInvalidField(
+                me.as()
+                        .body("{\"displayName\":\"a\\u0000b\"}")
+                        .patch("/api/users/me")
+                        .then(),
+                "displayName");
+        assertProblem(me.as().queryParam("query", "a\u0000").get("/api/users").then(), 400);
+        me.as().get("/api/users/me").then().body("displayName", org.hamcrest.Matchers.equalTo(me.username()));
     }
 
     @Test

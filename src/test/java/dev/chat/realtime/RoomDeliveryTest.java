@@ -7,6 +7,7 @@ import dev.chat.common.Times;
 import dev.chat.fanout.ChatEvent;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
+import dev.chat.fanout.MembershipCutoff;
 import dev.chat.realtime.Fixtures.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,11 +50,37 @@ class RoomDeliveryTest {
     @Inject
     Fanout fanout;
 
+    @Inject
+    MembershipCutoff cutoff;
+
     Fixtures fixtures;
 
     @BeforeEach
     void setUp() {
         fixtures = new Fixtures(pool);
+    }
+
+    @Test
+    void whenAMemberIsCutOffByARemovalNoLaterEventReachesThemBeforeMemberRemoved() {
+        TestUser alice = Fixtures.register();
+        TestUser bob = Fixtures.register();
+        UUID room = fixtures.room(alice, bob);
+        try (WsClient aliceWs = connect(alice);
+                WsClient bobWs = connect(bob)) {
+            // The removal's transaction cuts bob off before it commits; a change committed right after it
+            // may be published before member.removed is processed.
+            cutoff.cut(room, bob.id());
+            try {
+                fanout.publish(ChatEvent.of(
+                        EventType.TYPING, room, null, Times.now(), Map.of("userId", alice.id(), "typing", true)));
+                aliceWs.next(EventType.TYPING);
+                bobWs.expectNothing();
+            } finally {
+                cutoff.restore(room, bob.id());
+            }
+            fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("id", room)));
+            bobWs.next(EventType.ROOM_UPDATED);
+        }
     }
 
     @Test

@@ -83,6 +83,13 @@ class RoomResourceTest {
     void whenNameIsBlankOrTooLongShouldAnswer400NamingIt() {
         TestUser owner = register();
         as(owner).body(Map.of("name", "   ")).post(ROOMS).then().statusCode(400).body("errors.field", hasItem("name"));
+        // Unicode spaces are blank too (ideographic space, no-break space).
+        as(owner)
+                .body(Map.of("name", "\u3000\u00a0"))
+                .post(ROOMS)
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("name"));
         as(owner)
                 .body(Map.of("name", "x".repeat(101)))
                 .post(ROOMS)
