@@ -3,6 +3,7 @@ package dev.chat.support;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.util.Arrays;
 import java.util.List;
@@ -41,25 +42,22 @@ public final class RoomApi {
 
     /** Sends a message; its seq. */
     public static long send(TestUser sender, String roomId, String body) {
-        return as(sender)
-                .body(Map.of("body", body))
-                .post("/api/rooms/{roomId}/messages", roomId)
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath()
-                .getLong("seq");
+        return sent(sender, roomId, body).getLong("seq");
     }
 
     /** Sends a message; its id. */
     public static String sendForId(TestUser sender, String roomId, String body) {
+        return sent(sender, roomId, body).getString("id");
+    }
+
+    private static JsonPath sent(TestUser sender, String roomId, String body) {
         return as(sender)
                 .body(Map.of("body", body))
                 .post("/api/rooms/{roomId}/messages", roomId)
                 .then()
                 .statusCode(201)
                 .extract()
-                .path("id");
+                .jsonPath();
     }
 
     public static void makeAdmin(TestUser owner, String roomId, TestUser member) {
