@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Messages and the watermarks they move, in plain SQL on the reactive PostgreSQL client rather than through
@@ -66,16 +67,40 @@ public class MessageRepository {
             "SELECT " + COLUMNS + " FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
 
     /**
-     * Locks the room, then checks membership in a second statement: under READ COMMITTED that one sees every
-     * change committed while this send waited for the lock, such as the sender's removal (a join in the
-     * locking statement would re-check only the locked room row, and let a just-removed member post).
+     * What a send needs to know once it holds the room lock, in one round trip: whether the sender is a member
+     * (no row: not a member) and, for a retry, the message already stored under its clientMessageId.
      */
-    public Uni<Boolean> lockRoomForSend(SqlClient client, UUID roomId, UUID senderId) {
+    private static final String SENDER_AND_ORIGINAL = "SELECT m.role, "
+            + Arrays.stream(COLUMNS.split(", "))
+                    .map(c -> "x." + c + " AS o_" + c)
+                    .collect(Collectors.joining(", "))
+            + " FROM memberships m LEFT JOIN messages x"
+            + " ON x.room_id = m.room_id AND x.sender_id = m.user_id AND x.client_message_id = $3"
+            + " WHERE m.room_id = $1 AND m.user_id = $2";
+
+    /** The sender's standing in the room, read under the room lock. */
+    public record SendCheck(boolean member, MessageView original) {}
+
+    /**
+     * Locks the room, then reads membership and the earlier send in a second statement: under READ COMMITTED
+     * that one sees every change committed while this send waited for the lock, such as the sender's removal
+     * (a join in the locking statement would re-check only the locked room row, and let a just-removed member
+     * post) or a racing retry's message.
+     */
+    public Uni<SendCheck> lockRoomForSend(SqlClient client, UUID roomId, UUID senderId, String clientMessageId) {
         return client.preparedQuery(LOCK_ROOM)
                 .execute(Tuple.of(roomId))
                 .chain(locked -> locked.size() == 0
-                        ? Uni.createFrom().item(false)
-                        : role(client, roomId, senderId).map(role -> role != null));
+                        ? Uni.createFrom().item(new SendCheck(false, null))
+                        : client.preparedQuery(SENDER_AND_ORIGINAL)
+                                .execute(Tuple.of(roomId, senderId, clientMessageId))
+                                .map(rows -> {
+                                    if (rows.size() == 0) {
+                                        return new SendCheck(false, null);
+                                    }
+                                    Row row = rows.iterator().next();
+                                    return new SendCheck(true, row.getUUID("o_id") == null ? null : view(row, "o_"));
+                                }));
     }
 
     /** The caller's role in the room, or null when not a member. */
@@ -92,13 +117,6 @@ public class MessageRepository {
                         WHERE r.id = $1""")
                 .execute(Tuple.of(roomId, userId))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("last_seq"));
-    }
-
-    public Uni<MessageView> findByClientId(SqlClient client, UUID roomId, UUID senderId, String clientMessageId) {
-        return client.preparedQuery("SELECT " + COLUMNS
-                        + " FROM messages WHERE room_id = $1 AND sender_id = $2 AND client_message_id = $3")
-                .execute(Tuple.of(roomId, senderId, clientMessageId))
-                .map(MessageRepository::first);
     }
 
     public Uni<Boolean> existsInRoom(SqlClient client, UUID messageId, UUID roomId) {

@@ -47,23 +47,18 @@ public class MessageService {
     }
 
     /**
-     * One transaction: lock the room row (membership check included), look for an earlier send with the same
-     * clientMessageId, check the reply target, then take the next seq and insert. Because the lock comes
-     * before the clientMessageId check, racing retries are serialized: the first inserts, the others find
-     * it. Nothing that fails after the lock burns a seq, because the seq is taken last, in the insert.
+     * One transaction: lock the room row, then read the sender's membership and any earlier send with the
+     * same clientMessageId (one statement), check the reply target, then take the next seq and insert. Because
+     * the lock comes before the clientMessageId check, racing retries are serialized: the first inserts, the
+     * others find it. Nothing that fails after the lock burns a seq, because the seq is taken last.
      */
     public Uni<Sent> send(UUID senderId, UUID roomId, SendMessageRequest request) {
         String body = MessageBodies.check(request.body());
         Instant now = Times.now();
-        return pool.withTransaction(conn -> messages.lockRoomForSend(conn, roomId, senderId)
-                        .chain(member -> {
-                            if (!member) {
-                                return Uni.createFrom().failure(noSuchRoom());
-                            }
-                            return request.clientMessageId() == null
-                                    ? Uni.createFrom().<MessageView>nullItem()
-                                    : messages.findByClientId(conn, roomId, senderId, request.clientMessageId());
-                        })
+        return pool.withTransaction(conn -> messages.lockRoomForSend(conn, roomId, senderId, request.clientMessageId())
+                        .chain(check -> check.member()
+                                ? Uni.createFrom().item(check.original())
+                                : Uni.createFrom().<MessageView>failure(noSuchRoom()))
                         .chain(original -> {
                             if (original != null) {
                                 return Uni.createFrom().item(new Sent(original, false));
