@@ -26,12 +26,13 @@ public class ProblemException extends RuntimeException {
         return invalid(List.of(new Problem.FieldError(field, message)));
     }
 
+    /** The other factories use the HTTP reason phrase as title, like errors raised outside the resources. */
     public static ProblemException invalid(List<Problem.FieldError> errors) {
         return new ProblemException(400, "validation", "Invalid request", "The request has invalid fields.", errors);
     }
 
     public static ProblemException badRequest(String detail) {
-        return new ProblemException(400, "bad-request", "Bad request", detail, null);
+        return new ProblemException(400, "bad-request", "Bad Request", detail, null);
     }
 
     public static ProblemException unauthorized(String detail) {
@@ -43,7 +44,7 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException notFound(String detail) {
-        return new ProblemException(404, "not-found", "Not found", detail, null);
+        return new ProblemException(404, "not-found", "Not Found", detail, null);
     }
 
     public static ProblemException conflict(String detail) {
@@ -52,7 +53,7 @@ public class ProblemException extends RuntimeException {
 
     /** A 429; the mapper adds {@code Retry-After} with the given number of seconds. */
     public static ProblemException tooManyRequests(String detail, long retryAfterSeconds) {
-        ProblemException e = new ProblemException(429, "too-many-requests", "Too many requests", detail, null);
+        ProblemException e = new ProblemException(429, "too-many-requests", "Too Many Requests", detail, null);
         e.retryAfterSeconds = Math.max(1, retryAfterSeconds);
         return e;
     }
