@@ -20,7 +20,14 @@ public class Caller {
         if (identity.isAnonymous()) {
             throw ProblemException.unauthorized("A valid bearer access token is required.");
         }
-        // A JWT's principal name is its upn; the user id is the subject.
+        return userIdOf(identity);
+    }
+
+    /**
+     * The user id of an authenticated identity, for REST and WebSocket alike: a JWT's principal name is its
+     * upn, so its id is the subject; an identity from a WebSocket ticket is named by the user id.
+     */
+    public static UUID userIdOf(SecurityIdentity identity) {
         Principal principal = identity.getPrincipal();
         return UUID.fromString(principal instanceof JsonWebToken jwt ? jwt.getSubject() : principal.getName());
     }

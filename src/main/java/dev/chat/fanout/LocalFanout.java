@@ -1,6 +1,5 @@
 package dev.chat.fanout;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chat.common.Times;
 import io.quarkus.runtime.StartupEvent;
@@ -9,8 +8,7 @@ import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.mutiny.core.eventbus.EventBus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -55,27 +53,16 @@ public class LocalFanout implements Fanout {
         }
     }
 
-    /** Serializes the event once, in the contract's frame shape: {@code {"type","roomId","seq","at","data"}}. */
+    /** Serializes the event once, in the contract's frame shape (see {@link EventFrame}). */
     public RoomEnvelope envelope(ChatEvent event) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", event.type());
-        frame.put("roomId", event.roomId());
-        if (event.seq() != null) {
-            frame.put("seq", event.seq());
-        }
-        frame.put("at", event.at() != null ? event.at() : Times.now());
-        frame.put("data", event.data());
-        try {
-            return new RoomEnvelope(
-                    event.type(),
-                    event.roomId(),
-                    event.seq(),
-                    event.exceptUserId(),
-                    event.subjectUserId(),
-                    Buffer.buffer(mapper.writeValueAsBytes(frame)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Event data must be serializable: " + event.type(), e);
-        }
+        Instant at = event.at() != null ? event.at() : Times.now();
+        return new RoomEnvelope(
+                event.type(),
+                event.roomId(),
+                event.seq(),
+                event.exceptUserId(),
+                event.subjectUserId(),
+                EventFrame.encode(mapper, event.type(), event.roomId(), event.seq(), at, event.data()));
     }
 
     /** Envelopes never leave the process on the event bus (Redis carries them between instances). */

@@ -1,5 +1,6 @@
 package dev.chat.realtime;
 
+import dev.chat.common.Caller;
 import dev.chat.common.ChatConfig;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -15,9 +16,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import java.security.Principal;
 import java.time.Duration;
-import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -51,7 +50,7 @@ public class ChatSocket {
     @OnOpen
     @NonBlocking
     void onOpen(WebSocketConnection connection) {
-        registry.open(connection, userId());
+        registry.open(connection, Caller.userIdOf(identity));
         closeWhenCredentialsExpire(connection);
     }
 
@@ -101,11 +100,5 @@ public class ChatSocket {
             vertx.cancelTimer(timer);
         }
         registry.closed(connection);
-    }
-
-    /** A JWT's principal name is its upn; the user id is its subject. A ticket's identity is named by the user id. */
-    private UUID userId() {
-        Principal principal = identity.getPrincipal();
-        return UUID.fromString(principal instanceof JsonWebToken jwt ? jwt.getSubject() : principal.getName());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chat.common.Times;
+import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
 import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,15 +57,8 @@ public class Frames {
         }
     }
 
+    /** Not room-scoped: no {@code roomId}, no {@code seq}. */
     private Buffer frame(String type, Instant at, Object data) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", type);
-        frame.put("at", at);
-        frame.put("data", data);
-        try {
-            return Buffer.buffer(mapper.writeValueAsBytes(frame));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Frame must be serializable: " + type, e);
-        }
+        return EventFrame.encode(mapper, type, null, null, at, data);
     }
 }

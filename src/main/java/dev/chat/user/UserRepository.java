@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,10 +23,6 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
                         pattern)
                 .page(0, limit)
                 .list();
-    }
-
-    public Uni<Long> countExisting(Collection<UUID> ids) {
-        return count("id in ?1", ids);
     }
 
     private static String escapeLike(String text) {
