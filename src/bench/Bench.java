@@ -3,6 +3,8 @@
 //
 // Options (all optional):
 //   --base http://127.0.0.1:8199    service under test
+//   --ws-bases http://127.0.0.1:8199,http://127.0.0.1:8299   where the fan-out's WebSocket clients connect,
+//                                   round-robin (default: --base); several instances in redis mode
 //   --scenarios send,history,fanout which scenarios to run (always in this order); `register` alone
 //                                   times --users N registrations and exits (to judge the bcrypt cost)
 //   --senders 8,32                  concurrent senders for the send scenario
@@ -41,6 +43,7 @@ import java.util.regex.Pattern;
 public class Bench {
 
     static String base = "http://127.0.0.1:8199";
+    static List<String> wsBases;
     static int warmupS = 3;
     static int durationS = 10;
     static long serverPid = -1;
@@ -54,8 +57,10 @@ public class Bench {
         Map<String, String> opt = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         base = opt.getOrDefault("base", base);
-        if (!URI.create(base).getHost().equals("127.0.0.1") && !URI.create(base).getHost().equals("localhost"))
-            throw new IllegalArgumentException("refusing to load a non-local host: " + base);
+        wsBases = List.of(opt.getOrDefault("ws-bases", base).split(","));
+        for (String b : concat(base, wsBases))
+            if (!URI.create(b).getHost().equals("127.0.0.1") && !URI.create(b).getHost().equals("localhost"))
+                throw new IllegalArgumentException("refusing to load a non-local host: " + b);
         warmupS = Integer.parseInt(opt.getOrDefault("warmup", "3"));
         durationS = Integer.parseInt(opt.getOrDefault("duration", "10"));
         serverPid = Long.parseLong(opt.getOrDefault("server-pid", "-1"));
@@ -266,7 +271,9 @@ public class Bench {
         List<WebSocket> sockets = new ArrayList<>();
         long c0 = System.nanoTime();
         List<CompletableFuture<WebSocket>> pending = new ArrayList<>();
+        int nth = 0;
         for (User u : members) {
+            String wsBase = wsBases.get(nth++ % wsBases.size());
             WebSocket.Listener l = new WebSocket.Listener() {
                 final StringBuilder buf = new StringBuilder();
 
@@ -305,7 +312,7 @@ public class Bench {
             pending.add(wsClient.newWebSocketBuilder()
                     .header("Authorization", "Bearer " + u.token)
                     .connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/ws"), l));
+                    .buildAsync(URI.create(wsBase.replaceFirst("^http", "ws") + "/ws"), l));
             if (pending.size() >= 50) { // connect in batches of 50
                 for (var f : pending) sockets.add(f.get(30, TimeUnit.SECONDS));
                 pending.clear();
@@ -376,6 +383,12 @@ public class Bench {
         System.out.printf("   %-34s delivered %d/%d; delay p50 %s p99 %s max %s ms; last member p50 %s ms; POST p50 %s ms%n",
                 name, received, (long) msgs * m, ms(pct(d, 50)), ms(pct(d, 99)), ms(d.length == 0 ? 0 : d[d.length - 1]),
                 ms(pct(last, 50)), ms(pct(post, 50)));
+    }
+
+    static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(rest);
+        all.add(first);
+        return all;
     }
 
     static long sendStamped(HttpClient c, User u, String room) throws Exception {

@@ -3,6 +3,7 @@ package dev.chat.fanout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,13 +11,29 @@ import java.util.UUID;
 
 /**
  * The one place that knows the pushed frame's shape (API.md, "Real-time"):
- * {@code {"type","roomId"(when room-scoped),"seq"(when it has one),"at","data"}}.
+ * {@code {"type","roomId"(when room-scoped),"seq"(when it has one),"at","data"}}. Each event is encoded
+ * once, by its publisher; every instance and every connection gets these same bytes.
  */
-public final class EventFrame {
+@ApplicationScoped
+public class EventFrame {
 
-    private EventFrame() {}
+    private final ObjectMapper mapper;
 
-    public static Buffer encode(ObjectMapper mapper, String type, UUID roomId, Long seq, Instant at, Object data) {
+    EventFrame(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** A room-scoped frame; {@code seq} only for {@code message.*} events. */
+    public Buffer room(String type, UUID roomId, Long seq, Instant at, Object data) {
+        return encode(type, roomId, seq, at, data);
+    }
+
+    /** A frame that belongs to no room ({@code ready}, {@code presence}). */
+    public Buffer user(String type, Instant at, Object data) {
+        return encode(type, null, null, at, data);
+    }
+
+    private Buffer encode(String type, UUID roomId, Long seq, Instant at, Object data) {
         Map<String, Object> frame = new LinkedHashMap<>();
         frame.put("type", type);
         if (roomId != null) {

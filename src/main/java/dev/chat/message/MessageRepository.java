@@ -34,15 +34,23 @@ public class MessageRepository {
 
     /**
      * The room row lock: every send in a room queues here, so the clientMessageId check that follows sees every
-     * message committed before it, and seq follows commit order.
+     * message committed before it, and seq follows commit order. A non-member's row is filtered out before it
+     * is locked: strangers cannot queue on a room's lock (and so hold pool connections in its queue).
      */
-    private static final String LOCK_ROOM = "SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE";
+    private static final String LOCK_ROOM = """
+            SELECT 1 FROM rooms r WHERE r.id = $1
+            AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = $1 AND m.user_id = $2)
+            FOR UPDATE OF r""";
 
-    /** Next seq, the message, and the sender's own watermarks (no receipt: clients infer it), in one statement. */
+    /**
+     * Next seq and stream position, the message, and the sender's own watermarks (no receipt: clients infer
+     * it), in one statement.
+     */
     private static final String INSERT = """
             WITH r AS (
-                UPDATE rooms SET last_seq = last_seq + 1, last_activity = GREATEST(last_activity, $3)
-                WHERE id = $1 RETURNING last_seq
+                UPDATE rooms SET last_seq = last_seq + 1, last_event = last_event + 1,
+                       last_activity = GREATEST(last_activity, $3)
+                WHERE id = $1 RETURNING last_seq, last_event
             ), m AS (
                 INSERT INTO messages (id, room_id, seq, sender_id, body, client_message_id, reply_to_id, created_at, deleted)
                 SELECT $4, $1, r.last_seq, $2, $5, $6, $7, $3, false FROM r
@@ -52,7 +60,14 @@ public class MessageRepository {
                        last_delivered_seq = GREATEST(last_delivered_seq, m.seq)
                 FROM m WHERE memberships.room_id = $1 AND memberships.user_id = $2
             )
-            SELECT * FROM m""".formatted(COLUMNS);
+            SELECT m.*, r.last_event FROM m, r""".formatted(COLUMNS);
+
+    /**
+     * Takes the room's next stream position for a change other than a send, and with it the room row lock,
+     * held to commit: changes of one room get their positions in commit order.
+     */
+    private static final String NEXT_POSITION =
+            "UPDATE rooms SET last_event = last_event + 1 WHERE id = $1 RETURNING last_event";
 
     /** History: the newest page, read backwards along messages_room_seq. */
     public static final String HISTORY_LATEST =
@@ -89,7 +104,7 @@ public class MessageRepository {
      */
     public Uni<SendCheck> lockRoomForSend(SqlClient client, UUID roomId, UUID senderId, String clientMessageId) {
         return client.preparedQuery(LOCK_ROOM)
-                .execute(Tuple.of(roomId))
+                .execute(Tuple.of(roomId, senderId))
                 .chain(locked -> locked.size() == 0
                         ? Uni.createFrom().item(new SendCheck(false, null))
                         : client.preparedQuery(SENDER_AND_ORIGINAL)
@@ -110,13 +125,28 @@ public class MessageRepository {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("role"));
     }
 
-    /** The room's last seq if the user is a member, else null. */
-    public Uni<Long> lastSeqForMember(SqlClient client, UUID roomId, UUID userId) {
+    /** A member's view of the room for a signal: its last seq and its stream position now. */
+    public record RoomNow(long lastSeq, long position) {}
+
+    /** The room's last seq and position if the user is a member, else null. */
+    public Uni<RoomNow> roomForMember(SqlClient client, UUID roomId, UUID userId) {
         return client.preparedQuery("""
-                        SELECT r.last_seq FROM rooms r JOIN memberships m ON m.room_id = r.id AND m.user_id = $2
-                        WHERE r.id = $1""")
-                .execute(Tuple.of(roomId, userId))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("last_seq"));
+                        SELECT r.last_seq, r.last_event FROM rooms r
+                        JOIN memberships m ON m.room_id = r.id AND m.user_id = $2
+                        WHERE r.id = $1""").execute(Tuple.of(roomId, userId)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row row = rows.iterator().next();
+            return new RoomNow(row.getLong("last_seq"), row.getLong("last_event"));
+        });
+    }
+
+    /** See {@link #NEXT_POSITION}; null when the room does not exist. */
+    public Uni<Long> nextPosition(SqlClient client, UUID roomId) {
+        return client.preparedQuery(NEXT_POSITION)
+                .execute(Tuple.of(roomId))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
     }
 
     public Uni<Boolean> existsInRoom(SqlClient client, UUID messageId, UUID roomId) {
@@ -125,8 +155,11 @@ public class MessageRepository {
                 .map(rows -> rows.size() > 0);
     }
 
+    /** A stored message and the stream position its {@code message.created} takes. */
+    public record Inserted(MessageView message, long position) {}
+
     /** Must run on the connection that holds {@link #lockRoomForSend}, in its transaction. */
-    public Uni<MessageView> insert(
+    public Uni<Inserted> insert(
             SqlClient client,
             UUID roomId,
             UUID senderId,
@@ -136,7 +169,10 @@ public class MessageRepository {
             Instant now) {
         return client.preparedQuery(INSERT)
                 .execute(params(roomId, senderId, utc(now), UUID.randomUUID(), body, clientMessageId, replyToId))
-                .map(MessageRepository::first);
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Inserted(view(row, ""), row.getLong("last_event"));
+                });
     }
 
     /**

@@ -2,9 +2,10 @@ package dev.chat.message;
 
 import dev.chat.common.ProblemException;
 import dev.chat.common.Times;
-import dev.chat.fanout.ChatEvent;
+import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
+import dev.chat.fanout.RoomEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -23,7 +24,10 @@ import java.util.UUID;
 public class MessageService {
 
     /** What a send produced: {@code created} is false when a retry found the original (clientMessageId). */
-    public record Sent(MessageView message, boolean created) {}
+    public record Sent(MessageView message, boolean created, long position) {}
+
+    /** An edit or deletion and the stream position it took; null message: nothing changed. */
+    private record Changed(MessageView message, long position) {}
 
     /** The {@code data} of {@code message.deleted}. */
     @RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
@@ -35,12 +39,14 @@ public class MessageService {
     private final Pool pool;
     private final MessageRepository messages;
     private final Fanout fanout;
+    private final EventFrame frames;
     private final Counter sentMessages;
 
-    MessageService(Pool pool, MessageRepository messages, Fanout fanout, MeterRegistry metrics) {
+    MessageService(Pool pool, MessageRepository messages, Fanout fanout, EventFrame frames, MeterRegistry metrics) {
         this.pool = pool;
         this.messages = messages;
         this.fanout = fanout;
+        this.frames = frames;
         this.sentMessages = Counter.builder("chat.messages.sent")
                 .description("Messages stored (idempotent retries not counted)")
                 .register(metrics);
@@ -61,7 +67,7 @@ public class MessageService {
                                 : Uni.createFrom().<MessageView>failure(noSuchRoom()))
                         .chain(original -> {
                             if (original != null) {
-                                return Uni.createFrom().item(new Sent(original, false));
+                                return Uni.createFrom().item(new Sent(original, false, 0));
                             }
                             return checkReply(conn, roomId, request.replyToId())
                                     .chain(() -> messages.insert(
@@ -72,13 +78,16 @@ public class MessageService {
                                             request.clientMessageId(),
                                             request.replyToId(),
                                             now))
-                                    .map(message -> new Sent(message, true));
+                                    .map(stored -> new Sent(stored.message(), true, stored.position()));
                         }))
                 .invoke(sent -> {
                     if (sent.created()) {
                         sentMessages.increment();
                         MessageView m = sent.message();
-                        fanout.publish(ChatEvent.of(EventType.MESSAGE_CREATED, roomId, m.seq(), now, m));
+                        fanout.publish(RoomEvent.change(
+                                roomId,
+                                sent.position(),
+                                frames.room(EventType.MESSAGE_CREATED, roomId, m.seq(), now, m)));
                     }
                 });
     }
@@ -105,26 +114,33 @@ public class MessageService {
     public Uni<MessageView> edit(UUID callerId, UUID roomId, UUID messageId, EditMessageRequest request) {
         String body = MessageBodies.check(request.body());
         Instant now = Times.now();
-        return pool.withTransaction(conn -> messages.role(conn, roomId, callerId)
-                        .onItem()
-                        .ifNull()
-                        .failWith(MessageService::noSuchRoom)
-                        .chain(role -> messages.findForUpdate(conn, messageId, roomId))
-                        .onItem()
-                        .ifNull()
-                        .failWith(MessageService::noSuchMessage)
-                        .chain(message -> {
-                            if (!message.senderId().equals(callerId)) {
-                                return Uni.createFrom()
-                                        .failure(ProblemException.forbidden("Only the author can edit a message."));
-                            }
-                            if (message.deleted()) {
-                                return Uni.createFrom()
-                                        .failure(ProblemException.conflict("A deleted message cannot be edited."));
-                            }
-                            return messages.updateBody(conn, messageId, body, now);
-                        }))
-                .invoke(m -> fanout.publish(ChatEvent.of(EventType.MESSAGE_UPDATED, roomId, m.seq(), now, m)));
+        return pool.withTransaction(conn -> lockAsMember(conn, roomId, callerId)
+                        .chain(locked -> messages.findForUpdate(conn, messageId, roomId)
+                                .onItem()
+                                .ifNull()
+                                .failWith(MessageService::noSuchMessage)
+                                .chain(message -> {
+                                    if (!message.senderId().equals(callerId)) {
+                                        return Uni.createFrom()
+                                                .failure(ProblemException.forbidden(
+                                                        "Only the author can edit a message."));
+                                    }
+                                    if (message.deleted()) {
+                                        return Uni.createFrom()
+                                                .failure(ProblemException.conflict(
+                                                        "A deleted message cannot be edited."));
+                                    }
+                                    return messages.updateBody(conn, messageId, body, now);
+                                })
+                                .map(m -> new Changed(m, locked.position()))))
+                .invoke(changed -> {
+                    MessageView m = changed.message();
+                    fanout.publish(RoomEvent.change(
+                            roomId,
+                            changed.position(),
+                            frames.room(EventType.MESSAGE_UPDATED, roomId, m.seq(), now, m)));
+                })
+                .map(Changed::message);
     }
 
     /**
@@ -133,16 +149,13 @@ public class MessageService {
      */
     public Uni<Void> delete(UUID callerId, UUID roomId, UUID messageId) {
         Instant now = Times.now();
-        return pool.withTransaction(conn -> messages.role(conn, roomId, callerId)
-                        .onItem()
-                        .ifNull()
-                        .failWith(MessageService::noSuchRoom)
-                        .chain(role -> messages.findForUpdate(conn, messageId, roomId)
+        return pool.withTransaction(conn -> lockAsMember(conn, roomId, callerId)
+                        .chain(locked -> messages.findForUpdate(conn, messageId, roomId)
                                 .onItem()
                                 .ifNull()
                                 .failWith(MessageService::noSuchMessage)
                                 .chain(message -> {
-                                    boolean moderator = OWNER.equals(role) || ADMIN.equals(role);
+                                    boolean moderator = OWNER.equals(locked.role()) || ADMIN.equals(locked.role());
                                     if (!message.senderId().equals(callerId) && !moderator) {
                                         return Uni.createFrom()
                                                 .failure(
@@ -152,14 +165,48 @@ public class MessageService {
                                     return message.deleted()
                                             ? Uni.createFrom().<MessageView>nullItem()
                                             : messages.tombstone(conn, messageId);
-                                })))
-                .invoke(m -> {
+                                })
+                                .map(m -> new Changed(m, locked.position()))))
+                .invoke(changed -> {
+                    MessageView m = changed.message();
                     if (m != null) {
-                        fanout.publish(ChatEvent.of(
-                                EventType.MESSAGE_DELETED, roomId, m.seq(), now, new Deleted(m.id(), m.seq())));
+                        fanout.publish(RoomEvent.change(
+                                roomId,
+                                changed.position(),
+                                frames.room(
+                                        EventType.MESSAGE_DELETED,
+                                        roomId,
+                                        m.seq(),
+                                        now,
+                                        new Deleted(m.id(), m.seq()))));
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /** The caller's role, read after the room lock, and the stream position the change takes. */
+    private record Locked(String role, long position) {}
+
+    /**
+     * A non-member is refused before it may queue on the room's row lock (404); then the lock and the next
+     * stream position; then the role once more, because a removal may have committed while this waited.
+     * Taking the room lock before the message's row lock keeps one lock order with sends, which lock the
+     * room and then touch the replied-to message.
+     */
+    private Uni<Locked> lockAsMember(io.vertx.mutiny.sqlclient.SqlClient conn, UUID roomId, UUID callerId) {
+        return messages.role(conn, roomId, callerId)
+                .onItem()
+                .ifNull()
+                .failWith(MessageService::noSuchRoom)
+                .chain(before -> messages.nextPosition(conn, roomId))
+                .onItem()
+                .ifNull()
+                .failWith(MessageService::noSuchRoom)
+                .chain(position -> messages.role(conn, roomId, callerId)
+                        .onItem()
+                        .ifNull()
+                        .failWith(MessageService::noSuchRoom)
+                        .map(role -> new Locked(role, position)));
     }
 
     private Uni<Void> checkReply(io.vertx.mutiny.sqlclient.SqlClient conn, UUID roomId, UUID replyToId) {

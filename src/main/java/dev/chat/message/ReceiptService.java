@@ -2,9 +2,10 @@ package dev.chat.message;
 
 import dev.chat.common.ProblemException;
 import dev.chat.common.Times;
-import dev.chat.fanout.ChatEvent;
+import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
+import dev.chat.fanout.RoomEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -31,11 +32,13 @@ public class ReceiptService {
     private final Pool pool;
     private final MessageRepository messages;
     private final Fanout fanout;
+    private final EventFrame frames;
 
-    ReceiptService(Pool pool, MessageRepository messages, Fanout fanout) {
+    ReceiptService(Pool pool, MessageRepository messages, Fanout fanout, EventFrame frames) {
         this.pool = pool;
         this.messages = messages;
         this.fanout = fanout;
+        this.frames = frames;
     }
 
     /**
@@ -44,33 +47,50 @@ public class ReceiptService {
      */
     public Uni<Void> receipt(UUID userId, UUID roomId, String type, long seq) {
         Instant now = Times.now();
-        return pool.withConnection(conn -> messages.lastSeqForMember(conn, roomId, userId)
+        return pool.withConnection(conn -> messages.roomForMember(conn, roomId, userId)
                         .onItem()
                         .ifNull()
                         .failWith(MessageService::noSuchRoom)
-                        .chain(lastSeq -> seq > lastSeq
+                        .chain(room -> seq > room.lastSeq()
                                 ? Uni.createFrom()
-                                        .failure(ProblemException.invalid(
-                                                "seq", "must not be above the room's lastSeq (" + lastSeq + ")"))
-                                : messages.advanceWatermark(conn, roomId, userId, type, seq)))
-                .invoke(moved -> {
-                    if (moved) {
-                        fanout.publish(
-                                ChatEvent.of(EventType.RECEIPT, roomId, null, now, new Receipt(userId, type, seq)));
+                                        .<RoomEvent>failure(ProblemException.invalid(
+                                                "seq", "must not be above the room's lastSeq (" + room.lastSeq() + ")"))
+                                : messages.advanceWatermark(conn, roomId, userId, type, seq)
+                                        .map(moved -> moved
+                                                ? RoomEvent.signal(
+                                                        roomId,
+                                                        room.position(),
+                                                        null,
+                                                        frames.room(
+                                                                EventType.RECEIPT,
+                                                                roomId,
+                                                                null,
+                                                                now,
+                                                                new Receipt(userId, type, seq)))
+                                                : null)))
+                .invoke(event -> {
+                    if (event != null) {
+                        fanout.publish(event);
                     }
                 })
                 .replaceWithVoid();
     }
 
-    /** Not stored: checked for membership and handed to the fan-out for everyone but the typist. */
+    /**
+     * Not stored: checked for membership and handed to the fan-out for everyone but the typist. It carries
+     * the room's position at the check, so it never reaches anyone removed before it.
+     */
     public Uni<Void> typing(UUID userId, UUID roomId, boolean typing) {
         Instant now = Times.now();
-        return pool.withConnection(conn -> messages.role(conn, roomId, userId))
+        return pool.withConnection(conn -> messages.roomForMember(conn, roomId, userId))
                 .onItem()
                 .ifNull()
                 .failWith(MessageService::noSuchRoom)
-                .invoke(role -> fanout.publish(
-                        new ChatEvent(EventType.TYPING, roomId, null, now, new Typing(userId, typing), userId, null)))
+                .invoke(room -> fanout.publish(RoomEvent.signal(
+                        roomId,
+                        room.position(),
+                        userId,
+                        frames.room(EventType.TYPING, roomId, null, now, new Typing(userId, typing)))))
                 .replaceWithVoid();
     }
 }

@@ -22,7 +22,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * {@code GET /ws}. The upgrade is authenticated (bearer token, or a single-use ticket, see
  * {@link TicketAuthenticationMechanism}); without an identity it is refused with 401 before any 101. The
- * user is taken from the security identity only. Everything else happens in {@link ConnectionRegistry}.
+ * user is taken from the security identity only. Everything else happens in the connection's {@link Hub}:
+ * the one of the event loop this socket lives on.
  */
 @WebSocket(path = "/ws")
 @Authenticated
@@ -32,25 +33,32 @@ public class ChatSocket {
     static final CloseReason TOKEN_EXPIRED = new CloseReason(4001, "access token expired");
 
     private static final UserData.TypedKey<Long> EXPIRY_TIMER = new UserData.TypedKey<>("chat.expiry-timer");
+    private static final UserData.TypedKey<LiveConnection> LIVE = new UserData.TypedKey<>("chat.live");
+    private static final UserData.TypedKey<Hub> HUB = new UserData.TypedKey<>("chat.hub");
 
     private final SecurityIdentity identity;
-    private final ConnectionRegistry registry;
+    private final Hubs hubs;
     private final Frames frames;
     private final Vertx vertx;
     private final Duration ticketConnectionLifetime;
 
-    ChatSocket(SecurityIdentity identity, ConnectionRegistry registry, Frames frames, Vertx vertx, ChatConfig config) {
+    ChatSocket(SecurityIdentity identity, Hubs hubs, Frames frames, Vertx vertx, ChatConfig config) {
         this.identity = identity;
-        this.registry = registry;
+        this.hubs = hubs;
         this.frames = frames;
         this.vertx = vertx;
         this.ticketConnectionLifetime = config.jwt().accessTokenTtl();
     }
 
+    /** On the socket's own event loop: its hub is that loop's. */
     @OnOpen
     @NonBlocking
     void onOpen(WebSocketConnection connection) {
-        registry.open(connection, Caller.userIdOf(identity));
+        Hub hub = hubs.hubOfThisLoop();
+        LiveConnection live = hubs.connection(connection, Caller.userIdOf(identity), hub);
+        connection.userData().put(LIVE, live);
+        connection.userData().put(HUB, hub);
+        hub.open(live);
         closeWhenCredentialsExpire(connection);
     }
 
@@ -71,25 +79,35 @@ public class ChatSocket {
         connection.userData().put(EXPIRY_TIMER, timer);
     }
 
+    /** Answered through the same bounded queue, behind everything already queued. */
     @OnTextMessage
     @NonBlocking
     void onText(String message, WebSocketConnection connection) {
-        registry.heard(connection);
-        registry.reply(connection, frames.isPing(message) ? Frames.PONG : Frames.UNSUPPORTED);
+        LiveConnection live = connection.userData().get(LIVE);
+        if (live != null) {
+            live.heard();
+            live.send(frames.isPing(message) ? Frames.PONG : Frames.UNSUPPORTED);
+        }
     }
 
     @OnBinaryMessage
     @NonBlocking
     void onBinary(Buffer message, WebSocketConnection connection) {
-        registry.heard(connection);
-        registry.reply(connection, Frames.UNSUPPORTED);
+        LiveConnection live = connection.userData().get(LIVE);
+        if (live != null) {
+            live.heard();
+            live.send(Frames.UNSUPPORTED);
+        }
     }
 
     /** The answer to the server's auto-ping: the client is alive. */
     @OnPongMessage
     @NonBlocking
     void onPong(Buffer data, WebSocketConnection connection) {
-        registry.heard(connection);
+        LiveConnection live = connection.userData().get(LIVE);
+        if (live != null) {
+            live.heard();
+        }
     }
 
     @OnClose
@@ -99,6 +117,10 @@ public class ChatSocket {
         if (timer != null) {
             vertx.cancelTimer(timer);
         }
-        registry.closed(connection);
+        LiveConnection live = connection.userData().get(LIVE);
+        Hub hub = connection.userData().get(HUB);
+        if (live != null && hub != null) {
+            hub.execute(() -> hub.closed(live));
+        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chat.common.Times;
 import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
+import dev.chat.room.RoomService;
 import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The frames the real-time layer writes itself (room events arrive serialized in their envelope). Pong and
+ * The frames the real-time layer writes itself (room events arrive serialized by their publisher). Pong and
  * the error are the contract's literals, shared by every connection.
  */
 @ApplicationScoped
@@ -24,16 +25,18 @@ public class Frames {
     static final Buffer UNSUPPORTED = Buffer.buffer("{\"type\":\"error\",\"data\":{\"code\":\"unsupported\"}}");
 
     private final ObjectMapper mapper;
+    private final EventFrame frames;
 
-    Frames(ObjectMapper mapper) {
+    Frames(ObjectMapper mapper, EventFrame frames) {
         this.mapper = mapper;
+        this.frames = frames;
     }
 
     Buffer ready(UUID userId, String connectionId) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("userId", userId);
         data.put("connectionId", connectionId);
-        return frame(EventType.READY, Times.now(), data);
+        return frames.user(EventType.READY, Times.now(), data);
     }
 
     /** {@code lastSeenAt} is now for an online user, as GET /api/users/{id} shows it, else when they left. */
@@ -42,7 +45,13 @@ public class Frames {
         data.put("userId", userId);
         data.put("online", online);
         data.put("lastSeenAt", lastSeenAt);
-        return frame(EventType.PRESENCE, lastSeenAt, data);
+        return frames.user(EventType.PRESENCE, lastSeenAt, data);
+    }
+
+    /** For a member whom a re-read of the room found removed, the event itself having been lost. */
+    Buffer memberRemoved(UUID roomId, UUID userId) {
+        return frames.room(
+                EventType.MEMBER_REMOVED, roomId, null, Times.now(), new RoomService.MemberRemoved(roomId, userId));
     }
 
     /** The only client frame the contract knows: {@code {"type":"ping"}}. Anything else is unsupported. */
@@ -55,10 +64,5 @@ public class Frames {
         } catch (JsonProcessingException e) {
             return false;
         }
-    }
-
-    /** Not room-scoped: no {@code roomId}, no {@code seq}. */
-    private Buffer frame(String type, Instant at, Object data) {
-        return EventFrame.encode(mapper, type, null, null, at, data);
     }
 }

@@ -1,82 +1,77 @@
 package dev.chat.realtime;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.vertx.core.Future;
+import io.quarkus.websockets.next.CloseReason;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
-import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.jboss.logging.Logger;
 
 /**
  * One open WebSocket of a user, with its bounded outbound queue (Mattermost {@code web_conn.go}: a bounded
  * send queue, and a connection that lets it fill up is dropped rather than slowing anyone else).
  *
- * <p>Threads: everything here except {@link #queued}, {@link #queuedBytes} and {@link #lastHeard} is touched
- * only on the {@link ConnectionRegistry}'s hub context. The two counters are also decremented by write
- * completions, which run on the socket's own event loop, hence atomics; {@code lastHeard} is written by
- * inbound frames on that event loop, hence volatile.
+ * <p>Lives on its hub, which is the event loop of its socket: everything here is touched on that one
+ * thread, writes included, except {@link #lastHeard} (inbound frames; same loop, but volatile so that the
+ * silence sweep needs no such argument).
  */
-@RegisterForReflection(classNames = "io.quarkus.websockets.next.runtime.WebSocketConnectionImpl", fields = true)
 final class LiveConnection {
 
-    private static final Logger LOG = Logger.getLogger(LiveConnection.class);
-    private static final Field SOCKET = socketField();
+    static final CloseReason SLOW_CONSUMER = new CloseReason(4008, "Outbound queue full: too slow");
 
-    final WebSocketConnection connection;
-    final UUID userId;
-    /** Rooms whose events this connection receives. */
-    final Set<UUID> rooms = new HashSet<>();
-
-    private final ServerWebSocket socket;
+    private final String id;
+    private final UUID userId;
+    private final Outbound outbound;
     private final int maxMessages;
     private final long maxBytes;
     private final Consumer<LiveConnection> onOverflow;
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicLong queuedBytes = new AtomicLong();
+    private int queued;
+    private long queuedBytes;
     private volatile long lastHeard = System.nanoTime();
 
     /**
-     * Until {@code ready} is sent the connection is still loading its rooms: frames wait here (counted in
-     * the bound), and membership changes seen meanwhile override what the load read.
+     * The rooms this connection receives, each with the stream position as of which it knows it is a member
+     * (a snapshot's, or the {@code member.added} that brought it in). A piece of news about the room that is
+     * not newer than this changes nothing.
+     */
+    private final Map<UUID, Long> rooms = new HashMap<>();
+
+    /**
+     * Until {@code ready} is sent the connection is loading its room snapshot: frames wait here (counted in
+     * the bound), and removals seen meanwhile are remembered, so that an older snapshot does not undo them.
      */
     private List<Buffer> beforeReady = new ArrayList<>();
 
-    private Map<UUID, Boolean> changedWhileLoading = new HashMap<>();
-    /** Counted in {@link dev.chat.realtime.Presence}. */
-    boolean counted;
+    private Map<UUID, Long> leftWhileLoading = new HashMap<>();
 
     private boolean closed;
 
+    /** Counted in presence (from {@code ready} on): its close is uncounted too. */
+    boolean counted;
+
     LiveConnection(
-            WebSocketConnection connection,
+            String id,
             UUID userId,
+            Outbound outbound,
             int maxMessages,
             long maxBytes,
             Consumer<LiveConnection> onOverflow) {
-        this.connection = connection;
+        this.id = id;
         this.userId = userId;
-        this.socket = socketOf(connection);
+        this.outbound = outbound;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         this.onOverflow = onOverflow;
     }
 
     String id() {
-        return connection.id();
+        return id;
+    }
+
+    UUID userId() {
+        return userId;
     }
 
     boolean loading() {
@@ -87,28 +82,55 @@ final class LiveConnection {
         return closed;
     }
 
-    /** Stops all further writes; the registry has forgotten or is forgetting this connection. */
+    /** The position as of which it is a member of the room, or null when it does not receive the room. */
+    Long memberAsOf(UUID roomId) {
+        return rooms.get(roomId);
+    }
+
+    void joined(UUID roomId, long position) {
+        rooms.put(roomId, position);
+        if (leftWhileLoading != null) {
+            leftWhileLoading.remove(roomId);
+        }
+    }
+
+    void left(UUID roomId, long position) {
+        rooms.remove(roomId);
+        if (leftWhileLoading != null) {
+            leftWhileLoading.put(roomId, position);
+        }
+    }
+
+    /** Whether a snapshot taken at {@code position} is older than what this connection already knows. */
+    boolean knowsNewerThan(UUID roomId, long position) {
+        Long member = rooms.get(roomId);
+        if (member != null && member >= position) {
+            return true;
+        }
+        Long left = leftWhileLoading == null ? null : leftWhileLoading.get(roomId);
+        return left != null && left >= position;
+    }
+
+    List<UUID> roomIds() {
+        return List.copyOf(rooms.keySet());
+    }
+
+    /** Stops all further writes; the hub has forgotten or is forgetting this connection. */
     void markClosed() {
         closed = true;
         beforeReady = null;
     }
 
-    void membershipChangedWhileLoading(UUID roomId, boolean member) {
-        if (changedWhileLoading != null) {
-            changedWhileLoading.put(roomId, member);
-        }
-    }
-
-    /** Whether the load's view of a room is stale: it was removed from the user after the load began. */
-    boolean removedWhileLoading(UUID roomId) {
-        return changedWhileLoading != null && Boolean.FALSE.equals(changedWhileLoading.get(roomId));
+    void close(CloseReason reason) {
+        markClosed();
+        outbound.close(reason);
     }
 
     /** Sends {@code ready} and then everything that arrived while loading, in arrival order. */
     void ready(Buffer readyFrame) {
         List<Buffer> waiting = beforeReady;
         beforeReady = null;
-        changedWhileLoading = null;
+        leftWhileLoading = null;
         if (closed || !admit(readyFrame)) {
             return;
         }
@@ -145,63 +167,22 @@ final class LiveConnection {
     /** Counts a frame into the bound, or declares the connection a slow consumer. */
     private boolean admit(Buffer frame) {
         int length = frame.length();
-        if (queued.get() >= maxMessages || queuedBytes.get() + length > maxBytes) {
-            closed = true;
-            beforeReady = null;
+        if (queued >= maxMessages || queuedBytes + length > maxBytes) {
+            markClosed();
             onOverflow.accept(this);
             return false;
         }
-        queued.incrementAndGet();
-        queuedBytes.addAndGet(length);
+        queued++;
+        queuedBytes += length;
         return true;
     }
 
     /** A write is queued until the socket has handed it to the kernel, whose buffers a stalled reader fills. */
     private void write(Buffer frame) {
         int length = frame.length();
-        if (socket != null) {
-            // One text frame over a slice of the shared bytes: no copy, no re-encoding per recipient.
-            Future<Void> written =
-                    socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame.getByteBuf(), true));
-            written.onComplete(result -> dequeued(length));
-        } else {
-            connection
-                    .sendText(frame.toString(StandardCharsets.UTF_8))
-                    .subscribe()
-                    .with(ok -> dequeued(length), failure -> dequeued(length));
-        }
-    }
-
-    private void dequeued(int length) {
-        queued.decrementAndGet();
-        queuedBytes.addAndGet(-length);
-    }
-
-    /**
-     * WebSockets Next sends only Strings, which Vert.x re-encodes per write. To write one pre-serialized
-     * Buffer to every recipient we reach the Vert.x socket underneath; if a future Quarkus renames the
-     * field, we fall back to {@code sendText} (correct, only slower).
-     */
-    private static ServerWebSocket socketOf(WebSocketConnection connection) {
-        if (SOCKET != null && SOCKET.getDeclaringClass().isInstance(connection)) {
-            try {
-                return (ServerWebSocket) SOCKET.get(connection);
-            } catch (IllegalAccessException | RuntimeException e) {
-                LOG.debugf(e, "No direct socket access");
-            }
-        }
-        return null;
-    }
-
-    private static Field socketField() {
-        try {
-            Field field = Class.forName("io.quarkus.websockets.next.runtime.WebSocketConnectionImpl")
-                    .getDeclaredField("webSocket");
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("WebSockets Next internals changed: frames are re-encoded per recipient", e);
-            return null;
-        }
+        outbound.write(frame, () -> {
+            queued--;
+            queuedBytes -= length;
+        });
     }
 }

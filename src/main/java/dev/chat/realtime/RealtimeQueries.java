@@ -3,23 +3,31 @@ package dev.chat.realtime;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * The real-time layer's two statements, on the plain reactive client: they run on the hub's event loop,
- * outside any Hibernate session, once per connection (never per event or per recipient).
+ * What the real-time layer reads from PostgreSQL, on the plain reactive client: once per connection (its
+ * rooms), and after a lost event (a room's members); never per event or per recipient. Each is a single
+ * statement, so what it returns is one consistent snapshot, and the stream position it reads tells the
+ * dispatchers exactly which events it already reflects.
  */
 @ApplicationScoped
 public class RealtimeQueries {
 
-    /** A room of the user and its last seq, from which the room's delivery order starts. */
-    record RoomSeq(UUID roomId, long lastSeq) {}
+    /** A room of the user and the stream position its membership was read at. */
+    record RoomPosition(UUID roomId, long position) {}
+
+    /** A room's members at a stream position. */
+    record RoomState(long position, Set<UUID> members) {}
 
     private final Pool pool;
 
@@ -27,23 +35,62 @@ public class RealtimeQueries {
         this.pool = pool;
     }
 
-    /** All rooms of the user with their last seq, in one query (memberships_user index). */
-    Uni<List<RoomSeq>> roomsOf(UUID userId) {
-        return pool.preparedQuery("SELECT r.id, r.last_seq FROM memberships m JOIN rooms r ON r.id = m.room_id"
+    /** All rooms of the user with their positions, in one query (memberships_user index). */
+    Uni<List<RoomPosition>> roomsOf(UUID userId) {
+        return pool.preparedQuery("SELECT r.id, r.last_event FROM memberships m JOIN rooms r ON r.id = m.room_id"
                         + " WHERE m.user_id = $1")
                 .execute(Tuple.of(userId))
                 .map(rows -> {
-                    List<RoomSeq> rooms = new ArrayList<>(rows.size());
+                    List<RoomPosition> rooms = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        rooms.add(new RoomSeq(row.getUUID(0), row.getLong(1)));
+                        rooms.add(new RoomPosition(row.getUUID(0), row.getLong(1)));
                     }
                     return rooms;
                 });
+    }
+
+    Uni<List<UUID>> roomIdsOf(UUID userId) {
+        return pool.preparedQuery("SELECT room_id FROM memberships WHERE user_id = $1")
+                .execute(Tuple.of(userId))
+                .map(rows -> {
+                    List<UUID> rooms = new ArrayList<>(rows.size());
+                    rows.forEach(row -> rooms.add(row.getUUID(0)));
+                    return rooms;
+                });
+    }
+
+    /** The room's position if the user is a member of it, else null. */
+    Uni<Long> positionIfMember(UUID userId, UUID roomId) {
+        return pool.preparedQuery("SELECT r.last_event FROM rooms r JOIN memberships m ON m.room_id = r.id"
+                        + " AND m.user_id = $1 WHERE r.id = $2")
+                .execute(Tuple.of(userId, roomId))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+    }
+
+    /** The room's position and members, or null when the room no longer exists. */
+    Uni<RoomState> state(UUID roomId) {
+        return pool.preparedQuery("SELECT r.last_event, array(SELECT m.user_id FROM memberships m"
+                        + " WHERE m.room_id = r.id) FROM rooms r WHERE r.id = $1")
+                .execute(Tuple.of(roomId))
+                .map(RealtimeQueries::state);
     }
 
     Uni<Void> touchLastSeen(UUID userId, Instant at) {
         return pool.preparedQuery("UPDATE users SET last_seen_at = $2 WHERE id = $1")
                 .execute(Tuple.of(userId, at.atOffset(ZoneOffset.UTC)))
                 .replaceWithVoid();
+    }
+
+    private static RoomState state(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return null;
+        }
+        Row row = rows.iterator().next();
+        UUID[] members = row.getArrayOfUUIDs(1);
+        Set<UUID> set = new HashSet<>(members.length * 2);
+        for (UUID member : members) {
+            set.add(member);
+        }
+        return new RoomState(row.getLong(0), set);
     }
 }

@@ -1,165 +1,351 @@
 package dev.chat.realtime;
 
-import dev.chat.fanout.EventType;
-import dev.chat.fanout.MembershipCutoff;
-import dev.chat.fanout.RoomEnvelope;
+import dev.chat.fanout.RoomEvent;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The local connections of one room and the order its messages reach them in. Exists while at least one
- * local connection receives the room (as does the room's event-bus consumer). Confined to the hub context
- * of {@link ConnectionRegistry}, like everything it touches.
+ * One room on one hub: the hub's connections that receive it, and the order they receive it in.
  *
- * <p>Ordering: seq is gap-free and assigned in commit order, but publication after commit races between
- * event loops. {@code message.created} events are therefore delivered in seq order: one that arrives
- * ahead of {@link #nextSeq} is held until the missing ones arrive, or until the reorder wait ends (then
- * everything held goes out in seq order; the client fills a real gap with {@code GET ?after=}). An update
- * or deletion of a message that is still held waits behind it. Events without seq pass straight through.
+ * <p>The room's ordered events carry gap-free stream positions in commit order (see {@link RoomEvent}).
+ * The dispatcher applies them strictly in that order, each one completely before the next: a
+ * {@code member.added} subscribes the subject's connections before its frame goes out; a
+ * {@code member.removed} goes out to everyone, the subject included, and then the subject's connections
+ * leave. So on every hub of every instance, nothing committed after a removal reaches the removed member,
+ * and an added member gets everything committed after the add, whatever order the events arrived in.
+ *
+ * <p>An event ahead of the next position waits (publications race between threads and instances). A gap
+ * that outlasts {@code chat.ws.reorder-wait} means an event was really lost (Redis was down, a publisher
+ * died between commit and publish): the hub re-reads the room's members and position from PostgreSQL and
+ * the dispatcher {@linkplain #rebase rebases} on them, so no timer ever decides who may receive what.
+ *
+ * <p>A connection joins with the position its room snapshot was read at: equal to ours, it joins now;
+ * ahead, it waits until we get there; behind, it catches up from the hub's {@link RecentEvents}.
  */
 final class RoomDispatcher {
 
-    /** Beyond this many held messages the room stops waiting: memory stays bounded whatever happens. */
-    private static final int MAX_HELD = 1024;
+    /** What the dispatcher needs from its hub. All calls happen on the hub's event loop. */
+    interface Host {
+        /** The hub's open connections of the user. */
+        List<LiveConnection> connectionsOf(UUID userId);
 
-    static final long UNKNOWN = -1;
+        RecentEvents recent();
+
+        /** Runs {@code task} after the reorder wait; returns a timer id. */
+        long startTimer(Runnable task);
+
+        void cancelTimer(long id);
+
+        /** Re-read the room from the database and call {@link #rebase} (or drop the dispatcher). */
+        void resync(RoomDispatcher room);
+
+        /** The connection's snapshot of the room is too old to catch up from: read it again. */
+        void reload(LiveConnection connection, UUID roomId);
+
+        /** The frame a member gets when a rebase finds them removed ({@code member.removed}). */
+        Buffer removedFrame(UUID roomId, UUID userId);
+
+        void delivered(int frames);
+    }
+
+    /** Beyond this many early events the room stops waiting and re-reads the database. */
+    static final int MAX_EARLY = 1024;
+
+    /** Signals waiting for a position; typing is worth little once old, so the oldest go first. */
+    static final int MAX_SIGNALS = 256;
 
     final UUID roomId;
-    final Set<LiveConnection> connections = new LinkedHashSet<>();
-
-    private final ConnectionRegistry registry;
-    /** The seq of the next {@code message.created} to deliver; {@link #UNKNOWN} until one is known. */
-    private long nextSeq;
-
-    private final TreeMap<Long, RoomEnvelope> held = new TreeMap<>();
-    /** Updates/deletions of messages not yet delivered, by that message's seq. */
-    private final TreeMap<Long, List<RoomEnvelope>> followers = new TreeMap<>();
-
+    private final Host hub;
+    private long applied;
+    private final TreeMap<Long, RoomEvent> early = new TreeMap<>();
+    private final TreeMap<Long, List<RoomEvent>> signals = new TreeMap<>();
+    private int signalCount;
+    private final Set<LiveConnection> subscribers = new LinkedHashSet<>();
+    private final TreeMap<Long, List<LiveConnection>> joiners = new TreeMap<>();
     private long timer = -1;
+    private boolean resyncing;
 
-    RoomDispatcher(UUID roomId, long nextSeq, ConnectionRegistry registry) {
+    /** @param applied the position up to which the room's state is known (a snapshot's, or before an add) */
+    RoomDispatcher(UUID roomId, long applied, Host hub) {
         this.roomId = roomId;
-        this.nextSeq = nextSeq;
-        this.registry = registry;
-    }
-
-    /** A connection's load read the room's last seq; the first one to know it sets the expectation. */
-    void knowLastSeq(long lastSeq) {
-        if (nextSeq == UNKNOWN && held.isEmpty()) {
-            nextSeq = lastSeq + 1;
+        this.applied = applied;
+        this.hub = hub;
+        for (RoomEvent seen : hub.recent().after(roomId, applied)) {
+            onEvent(seen);
         }
     }
 
-    void onEnvelope(RoomEnvelope envelope) {
-        if (envelope.seq() == null) {
-            deliver(envelope);
-        } else if (EventType.MESSAGE_CREATED.equals(envelope.type())) {
-            onCreated(envelope.seq(), envelope);
-        } else {
-            onFollower(envelope.seq(), envelope);
-        }
+    long applied() {
+        return applied;
     }
 
-    private void onCreated(long seq, RoomEnvelope envelope) {
-        if (nextSeq == UNKNOWN) {
-            nextSeq = seq;
+    boolean isIdle() {
+        return subscribers.isEmpty() && joiners.isEmpty();
+    }
+
+    Set<LiveConnection> subscribers() {
+        return subscribers;
+    }
+
+    void onEvent(RoomEvent event) {
+        if (!event.kind().isOrdered()) {
+            onSignal(event);
+            return;
         }
-        if (seq > nextSeq) {
-            held.put(seq, envelope);
-            if (held.size() > MAX_HELD) {
-                flush();
+        long position = event.position();
+        if (position <= applied) {
+            return; // applied already, or part of the state we started from
+        }
+        if (position > applied + 1) {
+            early.put(position, event);
+            if (early.size() > MAX_EARLY) {
+                startResync();
             } else {
                 armTimer();
             }
             return;
         }
-        // seq == nextSeq; or smaller: a latecomer after a flush, or a duplicate. Never dropped: the client
-        // de-duplicates by seq, and a lost message would stay lost until it reconnects.
-        deliverCreated(seq, envelope);
-        if (seq == nextSeq) {
-            nextSeq++;
-            RoomEnvelope next;
-            while ((next = held.remove(nextSeq)) != null) {
-                deliverCreated(nextSeq, next);
-                nextSeq++;
+        apply(event);
+        drain();
+    }
+
+    /** A connection whose room snapshot was read at {@code position} (it was a member then). */
+    void join(LiveConnection connection, long position) {
+        if (subscribers.contains(connection) || connection.knowsNewerThan(roomId, position)) {
+            return;
+        }
+        if (position == applied) {
+            subscribe(connection, position);
+        } else if (position > applied) {
+            connection.joined(roomId, position);
+            joiners.computeIfAbsent(position, p -> new ArrayList<>(1)).add(connection);
+            armTimer();
+        } else {
+            catchUp(connection, position);
+        }
+    }
+
+    /** The connection closed. */
+    void forget(LiveConnection connection) {
+        subscribers.remove(connection);
+        joiners.values().forEach(waiting -> waiting.remove(connection));
+        joiners.values().removeIf(List::isEmpty);
+    }
+
+    /**
+     * The database's word, read after a gap: the room was at {@code position} with these members (null: the
+     * room is gone). Members are set as they are there; the early events up to that position go out to
+     * them in order; everything after continues as usual.
+     */
+    void rebase(long position, Set<UUID> members) {
+        resyncing = false;
+        if (members == null) {
+            for (LiveConnection connection : List.copyOf(subscribers)) {
+                removeWithNotice(connection, position);
+            }
+            joiners.clear();
+            early.clear();
+            signals.clear();
+            signalCount = 0;
+            cancelTimer();
+            return;
+        }
+        if (position < applied) {
+            // The read raced with the missing events, which have arrived since: nothing to correct.
+            if (waiting()) {
+                armTimer();
+            }
+            return;
+        }
+        for (LiveConnection connection : List.copyOf(subscribers)) {
+            if (!members.contains(connection.userId())) {
+                removeWithNotice(connection, position);
             }
         }
-        if (held.isEmpty() && followers.isEmpty()) {
+        for (UUID userId : members) {
+            for (LiveConnection connection : hub.connectionsOf(userId)) {
+                if (!subscribers.contains(connection) && !connection.knowsNewerThan(roomId, position)) {
+                    subscribe(connection, position);
+                }
+            }
+        }
+        while (!early.isEmpty() && early.firstKey() <= position) {
+            deliver(early.pollFirstEntry().getValue());
+        }
+        applied = position;
+        admitJoiners();
+        releaseSignals();
+        drain();
+    }
+
+    /** The carrier was lost for a while: whatever happened meanwhile, re-read the room now. */
+    void resyncNow() {
+        startResync();
+    }
+
+    /** The re-read failed (database down): try again after the next wait. */
+    void resyncFailed() {
+        resyncing = false;
+        if (waiting()) {
+            armTimer();
+        }
+    }
+
+    private void apply(RoomEvent event) {
+        long position = event.position();
+        if (event.kind().joins()) {
+            for (LiveConnection connection : hub.connectionsOf(event.subjectId())) {
+                if (!connection.knowsNewerThan(roomId, position)) {
+                    subscribe(connection, position);
+                }
+            }
+        }
+        deliver(event);
+        if (event.kind() == RoomEvent.Kind.MEMBER_REMOVED) {
+            for (LiveConnection connection : hub.connectionsOf(event.subjectId())) {
+                if (!connection.knowsNewerThan(roomId, position)) {
+                    subscribers.remove(connection);
+                    connection.left(roomId, position);
+                }
+            }
+        }
+        applied = position;
+        admitJoiners();
+        releaseSignals();
+    }
+
+    private void drain() {
+        RoomEvent next;
+        while ((next = early.remove(applied + 1)) != null) {
+            apply(next);
+        }
+        if (!waiting()) {
             cancelTimer();
         }
     }
 
-    private void onFollower(long seq, RoomEnvelope envelope) {
-        if (nextSeq != UNKNOWN && seq >= nextSeq) {
-            followers.computeIfAbsent(seq, s -> new ArrayList<>(1)).add(envelope);
-            armTimer();
+    /** Replays what the connection's snapshot missed, as if it had been subscribed all along. */
+    private void catchUp(LiveConnection connection, long position) {
+        List<RoomEvent> missed = hub.recent().between(roomId, position, applied);
+        if (missed == null) {
+            hub.reload(connection, roomId);
+            return;
+        }
+        boolean member = true;
+        int sent = 0;
+        for (RoomEvent event : missed) {
+            boolean subject = connection.userId().equals(event.subjectId());
+            if (event.kind().joins() && subject) {
+                member = true;
+            }
+            if (member && event.isFor(connection.userId()) && connection.send(event.frame())) {
+                sent++;
+            }
+            if (event.kind() == RoomEvent.Kind.MEMBER_REMOVED && subject) {
+                member = false;
+            }
+        }
+        hub.delivered(sent);
+        if (member) {
+            subscribe(connection, applied);
         } else {
-            deliver(envelope);
+            connection.left(roomId, applied);
         }
     }
 
-    private void deliverCreated(long seq, RoomEnvelope envelope) {
-        deliver(envelope);
-        List<RoomEnvelope> waiting = followers.remove(seq);
-        if (waiting != null) {
-            waiting.forEach(this::deliver);
+    private void onSignal(RoomEvent signal) {
+        if (signal.position() <= applied) {
+            deliver(signal);
+            return;
+        }
+        signals.computeIfAbsent(signal.position(), p -> new ArrayList<>(1)).add(signal);
+        if (++signalCount > MAX_SIGNALS) {
+            Map.Entry<Long, List<RoomEvent>> oldest = signals.firstEntry();
+            oldest.getValue().remove(0);
+            if (oldest.getValue().isEmpty()) {
+                signals.remove(oldest.getKey());
+            }
+            signalCount--;
+        }
+        armTimer();
+    }
+
+    private void releaseSignals() {
+        while (!signals.isEmpty() && signals.firstKey() <= applied) {
+            List<RoomEvent> ready = signals.pollFirstEntry().getValue();
+            signalCount -= ready.size();
+            ready.forEach(this::deliver);
         }
     }
 
-    /** The wait is over: everything held goes out in seq order. */
-    void flush() {
-        cancelTimer();
-        TreeSet<Long> seqs = new TreeSet<>(held.keySet());
-        seqs.addAll(followers.keySet());
-        for (long seq : seqs) {
-            RoomEnvelope created = held.remove(seq);
-            if (created != null) {
-                deliverCreated(seq, created);
-                nextSeq = Math.max(nextSeq, seq + 1);
-            } else {
-                followers.remove(seq).forEach(this::deliver);
+    private void admitJoiners() {
+        while (!joiners.isEmpty() && joiners.firstKey() <= applied) {
+            for (LiveConnection connection : joiners.pollFirstEntry().getValue()) {
+                subscribers.add(connection);
             }
         }
     }
 
+    private void subscribe(LiveConnection connection, long position) {
+        connection.joined(roomId, position);
+        subscribers.add(connection);
+    }
+
+    private void removeWithNotice(LiveConnection connection, long position) {
+        subscribers.remove(connection);
+        connection.left(roomId, position);
+        if (connection.send(hub.removedFrame(roomId, connection.userId()))) {
+            hub.delivered(1);
+        }
+    }
+
+    /** The one serialized frame to every subscriber it is for. */
+    private void deliver(RoomEvent event) {
+        if (event.frame() == null) {
+            return;
+        }
+        int sent = 0;
+        for (LiveConnection connection : subscribers) {
+            if (event.isFor(connection.userId()) && connection.send(event.frame())) {
+                sent++;
+            }
+        }
+        hub.delivered(sent);
+    }
+
+    private boolean waiting() {
+        return !early.isEmpty() || !joiners.isEmpty() || !signals.isEmpty();
+    }
+
     private void armTimer() {
-        if (timer == -1) {
-            timer = registry.setTimer(() -> {
+        if (timer == -1 && !resyncing) {
+            timer = hub.startTimer(() -> {
                 timer = -1;
-                flush();
+                if (waiting()) {
+                    startResync();
+                }
             });
+        }
+    }
+
+    private void startResync() {
+        cancelTimer();
+        if (!resyncing) {
+            resyncing = true;
+            hub.resync(this);
         }
     }
 
     void cancelTimer() {
         if (timer != -1) {
-            registry.cancelTimer(timer);
+            hub.cancelTimer(timer);
             timer = -1;
         }
-    }
-
-    /**
-     * Writes the one serialized frame to every local connection of the room but the excluded user's. The
-     * subject of a membership event is served through its user address instead (see ConnectionRegistry).
-     */
-    private void deliver(RoomEnvelope envelope) {
-        UUID except = envelope.exceptUserId();
-        UUID subject = envelope.subjectUserId();
-        int delivered = 0;
-        MembershipCutoff cutoff = registry.cutoff();
-        for (LiveConnection connection : connections) {
-            if (!connection.userId.equals(except)
-                    && !connection.userId.equals(subject)
-                    && !cutoff.isCut(roomId, connection.userId)
-                    && connection.send(envelope.frame())) {
-                delivered++;
-            }
-        }
-        registry.delivered(delivered);
     }
 }

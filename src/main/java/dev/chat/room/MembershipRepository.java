@@ -13,6 +13,14 @@ public class MembershipRepository implements PanacheRepositoryBase<Membership, M
         return findById(new Membership.Key(roomId, userId));
     }
 
+    /**
+     * Whether the user is a member, as a count: no entity enters the session, so the membership read again
+     * after the room lock ({@link #findMember}) comes fresh from the database.
+     */
+    public Uni<Boolean> isMember(UUID roomId, UUID userId) {
+        return count("roomId = ?1 and userId = ?2", roomId, userId).map(n -> n > 0);
+    }
+
     /** Members with their profiles, longest-standing first: one query. */
     public Uni<List<MemberView>> listViews(UUID roomId) {
         return getSession()

@@ -38,6 +38,14 @@ public class Room {
     @Column(name = "last_activity", nullable = false, updatable = false)
     public Instant lastActivity;
 
+    /**
+     * The last position of the room's event stream. Moved by every change of the room under its row lock:
+     * here for membership and name changes (the entity is then loaded with PESSIMISTIC_WRITE), by
+     * {@code MessageRepository}'s statements for messages.
+     */
+    @Column(name = "last_event", nullable = false)
+    public long lastEvent;
+
     @Column(name = "member_count", nullable = false)
     public int memberCount;
 

@@ -3,15 +3,16 @@ package dev.chat.room;
 import dev.chat.common.Db;
 import dev.chat.common.ProblemException;
 import dev.chat.common.Times;
-import dev.chat.fanout.ChatEvent;
+import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
-import dev.chat.fanout.MembershipCutoff;
+import dev.chat.fanout.RoomEvent;
 import dev.chat.user.User;
 import dev.chat.user.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -45,10 +45,20 @@ public class RoomService {
     @RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
     public record MemberRemoved(UUID roomId, UUID userId) {}
 
-    private record Added(RoomView room, List<MemberView> members) {}
+    /** New members and the stream position of the first one's event (the others follow it). */
+    private record Added(RoomView room, List<MemberView> members, long firstPosition) {}
 
-    /** After a removal: the room as it is now, or null when its last member left and it was deleted. */
-    private record Removed(RoomView room, UUID userId) {}
+    /**
+     * After a removal: the room as it is now, or null when its last member left and it was deleted, and the
+     * position of {@code member.removed} ({@code room.updated} takes the next one).
+     */
+    private record Removed(RoomView room, UUID userId, long position) {}
+
+    /** A rename and the position of its {@code room.updated}. */
+    private record Renamed(RoomView room, long position) {}
+
+    /** A role change and the position it took. */
+    private record RoleChanged(MemberView member, long position) {}
 
     private static final String DIRECT_PAIR_INDEX = "rooms_direct_pair";
 
@@ -57,7 +67,7 @@ public class RoomService {
     private final UserRepository users;
     private final RoomListQuery list;
     private final Fanout fanout;
-    private final MembershipCutoff cutoff;
+    private final EventFrame frames;
 
     RoomService(
             RoomRepository rooms,
@@ -65,13 +75,13 @@ public class RoomService {
             UserRepository users,
             RoomListQuery list,
             Fanout fanout,
-            MembershipCutoff cutoff) {
+            EventFrame frames) {
         this.rooms = rooms;
         this.memberships = memberships;
         this.users = users;
         this.list = list;
         this.fanout = fanout;
-        this.cutoff = cutoff;
+        this.frames = frames;
     }
 
     /**
@@ -91,6 +101,7 @@ public class RoomService {
                                 .<Added>failure(ProblemException.invalid("memberIds", "contains ids of no user"));
                     }
                     Room room = newRoom(Room.GROUP, request.name().strip(), now, everyone.size());
+                    room.lastEvent = everyone.size(); // one member.added each, positions 1..n
                     Map<UUID, User> byId = found.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
                     List<Membership> members = new ArrayList<>();
                     List<MemberView> views = new ArrayList<>();
@@ -102,9 +113,9 @@ public class RoomService {
                     }
                     return rooms.persist(room)
                             .chain(() -> memberships.persist(members))
-                            .map(v -> new Added(RoomView.of(room), views));
+                            .map(v -> new Added(RoomView.of(room), views, 1));
                 }))
-                .invoke(this::publishAdded)
+                .invoke(this::publishCreated)
                 .map(Added::room);
     }
 
@@ -125,7 +136,7 @@ public class RoomService {
         Instant now = Times.now();
         return Panache.withTransaction(() -> rooms.findDirect(a, b).chain(existing -> {
                     if (existing != null) {
-                        return Uni.createFrom().item(new Added(RoomView.of(existing), null));
+                        return Uni.createFrom().item(new Added(RoomView.of(existing), null, 0));
                     }
                     return users.list("id in ?1", List.of(a, b)).chain(found -> {
                         if (found.size() != 2) {
@@ -134,6 +145,7 @@ public class RoomService {
                         Room room = newRoom(Room.DIRECT, null, now, 2);
                         room.directUserA = a;
                         room.directUserB = b;
+                        room.lastEvent = 2;
                         List<Membership> members = List.of(
                                 Membership.of(room.id, callerId, Membership.MEMBER, now),
                                 Membership.of(room.id, otherId, Membership.MEMBER, now));
@@ -143,15 +155,15 @@ public class RoomService {
                                 .toList();
                         return rooms.persist(room)
                                 .chain(() -> memberships.persist(members))
-                                .map(v -> new Added(RoomView.of(room), views));
+                                .map(v -> new Added(RoomView.of(room), views, 1));
                     });
                 }))
                 .onFailure(e -> Db.isUniqueViolation(e, DIRECT_PAIR_INDEX))
                 .recoverWithUni(() -> Panache.withSession(
-                        () -> rooms.findDirect(a, b).map(room -> new Added(RoomView.of(room), null))))
+                        () -> rooms.findDirect(a, b).map(room -> new Added(RoomView.of(room), null, 0))))
                 .invoke(added -> {
                     if (added.members() != null) {
-                        publishAdded(added);
+                        publishCreated(added);
                     }
                 })
                 .map(added -> new Outcome(added.room(), added.members() != null));
@@ -171,22 +183,15 @@ public class RoomService {
      * changes: saving the entity writes its member count too, which must not be a stale one.
      */
     public Uni<RoomView> rename(UUID callerId, UUID roomId, String name) {
-        return Panache.withTransaction(() -> lockRoom(roomId)
-                        .chain(room -> membership(roomId, callerId).chain(me -> {
-                            if (room.isDirect()) {
-                                return Uni.createFrom()
-                                        .<RoomView>failure(ProblemException.badRequest("A direct room has no name."));
-                            }
-                            if (!me.isOwnerOrAdmin()) {
-                                return Uni.createFrom()
-                                        .<RoomView>failure(ProblemException.forbidden(
-                                                "Only the room's owner or an admin can rename it."));
-                            }
-                            room.name = name.strip();
-                            return Uni.createFrom().item(RoomView.of(room));
-                        })))
-                .invoke(room ->
-                        fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room.id(), null, Times.now(), room)));
+        return Panache.withTransaction(() -> lockAsMember(roomId, callerId).map(locked -> {
+                    Room room = locked.room();
+                    requireGroup(room, "A direct room has no name.");
+                    requireOwnerOrAdmin(locked.me(), "Only the room's owner or an admin can rename it.");
+                    room.name = name.strip();
+                    return new Renamed(RoomView.of(room), ++room.lastEvent);
+                }))
+                .invoke(renamed -> publishRoomUpdated(renamed.room(), renamed.position()))
+                .map(Renamed::room);
     }
 
     public Uni<List<MemberView>> members(UUID callerId, UUID roomId) {
@@ -196,62 +201,52 @@ public class RoomService {
     /** Owner or admin of a group room. An unknown user is 400 ({@code userId}); a member already, 409. */
     public Uni<MemberView> addMember(UUID callerId, UUID roomId, UUID userId) {
         Instant now = Times.now();
-        return Panache.withTransaction(() -> lockRoom(roomId)
-                        .chain(room -> membership(roomId, callerId).chain(me -> {
-                            if (room.isDirect()) {
-                                return Uni.createFrom()
-                                        .<Added>failure(ProblemException.badRequest(
-                                                "A direct room has exactly its two members."));
-                            }
-                            if (!me.isOwnerOrAdmin()) {
-                                return Uni.createFrom()
-                                        .<Added>failure(ProblemException.forbidden(
-                                                "Only the room's owner or an admin can add members."));
-                            }
-                            return users.findById(userId).chain(user -> {
-                                if (user == null) {
-                                    return Uni.createFrom()
-                                            .<Added>failure(ProblemException.invalid("userId", "no such user"));
-                                }
-                                return memberships.findMember(roomId, userId).chain(existing -> {
-                                    if (existing != null) {
-                                        return Uni.createFrom()
-                                                .<Added>failure(
-                                                        ProblemException.conflict("That user is already a member."));
-                                    }
-                                    Membership m = Membership.of(roomId, userId, Membership.MEMBER, now);
-                                    cutoff.restore(roomId, userId); // re-added: deliver to them again
-                                    room.memberCount++;
-                                    return memberships
-                                            .persist(m)
-                                            .map(v -> new Added(RoomView.of(room), List.of(MemberView.of(m, user))));
-                                });
-                            });
-                        })))
+        return Panache.withTransaction(() -> lockAsMember(roomId, callerId).chain(locked -> {
+                    Room room = locked.room();
+                    requireGroup(room, "A direct room has exactly its two members.");
+                    requireOwnerOrAdmin(locked.me(), "Only the room's owner or an admin can add members.");
+                    return users.findById(userId)
+                            .onItem()
+                            .ifNull()
+                            .failWith(() -> ProblemException.invalid("userId", "no such user"))
+                            .chain(user -> memberships
+                                    .findMember(roomId, userId)
+                                    .chain(existing -> {
+                                        if (existing != null) {
+                                            throw ProblemException.conflict("That user is already a member.");
+                                        }
+                                        Membership m = Membership.of(roomId, userId, Membership.MEMBER, now);
+                                        room.memberCount++;
+                                        long position = room.lastEvent + 1;
+                                        room.lastEvent += 2; // member.added, then room.updated
+                                        return memberships
+                                                .persist(m)
+                                                .map(v -> new Added(
+                                                        RoomView.of(room), List.of(MemberView.of(m, user)), position));
+                                    }));
+                }))
                 .invoke(added -> {
-                    publishAdded(added);
-                    fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, roomId, null, now, added.room()));
+                    MemberView member = added.members().get(0);
+                    RoomView room = added.room();
+                    fanout.publish(RoomEvent.memberAdded(
+                            room.id(), added.firstPosition(), member.userId(), memberAddedFrame(room, member)));
+                    publishRoomUpdated(room, added.firstPosition() + 1);
                 })
                 .map(added -> added.members().get(0));
     }
 
     /**
      * Owner only. The owner's own role cannot change this way (400): ownership passes only when the owner
-     * leaves, so a room always has exactly one owner. No event: the contract has none for roles.
+     * leaves, so a room always has exactly one owner. No event for clients (the contract has none for
+     * roles); it still takes a stream position, as every change of the room does.
      */
     public Uni<MemberView> changeRole(UUID callerId, UUID roomId, UUID userId, String role) {
-        return Panache.withTransaction(() -> lockRoom(roomId)
-                .chain(room -> membership(roomId, callerId))
-                .chain(me -> {
-                    if (!Membership.OWNER.equals(me.role)) {
-                        return Uni.createFrom()
-                                .<MemberView>failure(
-                                        ProblemException.forbidden("Only the room's owner can change roles."));
+        return Panache.withTransaction(() -> lockAsMember(roomId, callerId).chain(locked -> {
+                    if (!Membership.OWNER.equals(locked.me().role)) {
+                        throw ProblemException.forbidden("Only the room's owner can change roles.");
                     }
                     if (userId.equals(callerId)) {
-                        return Uni.createFrom()
-                                .<MemberView>failure(ProblemException.invalid(
-                                        "userId", "the owner's role changes only by leaving the room"));
+                        throw ProblemException.invalid("userId", "the owner's role changes only by leaving the room");
                     }
                     return memberships
                             .findMember(roomId, userId)
@@ -260,9 +255,11 @@ public class RoomService {
                             .failWith(RoomService::noSuchMember)
                             .chain(them -> users.findById(userId).map(user -> {
                                 them.role = role;
-                                return MemberView.of(them, user);
+                                return new RoleChanged(MemberView.of(them, user), ++locked.room().lastEvent);
                             }));
-                }));
+                }))
+                .invoke(changed -> fanout.publish(RoomEvent.silent(roomId, changed.position())))
+                .map(RoleChanged::member);
     }
 
     /**
@@ -273,87 +270,104 @@ public class RoomService {
      */
     public Uni<Void> removeMember(UUID callerId, UUID roomId, UUID userId) {
         Instant now = Times.now();
-        AtomicBoolean cut = new AtomicBoolean();
-        return Panache.withTransaction(() -> lockRoom(roomId)
-                        .chain(room -> membership(roomId, callerId).chain(me -> {
-                            if (room.isDirect()) {
-                                return Uni.createFrom()
-                                        .<Removed>failure(ProblemException.badRequest(
-                                                "A direct room has exactly its two members."));
-                            }
-                            if (userId.equals(callerId)) {
-                                return remove(room, me, cut);
-                            }
-                            if (!me.isOwnerOrAdmin()) {
-                                return Uni.createFrom()
-                                        .<Removed>failure(ProblemException.forbidden(
-                                                "Only the room's owner or an admin can remove members."));
-                            }
-                            return memberships
-                                    .findMember(roomId, userId)
-                                    .onItem()
-                                    .ifNull()
-                                    .failWith(RoomService::noSuchMember)
-                                    .chain(them -> {
-                                        if (Membership.ADMIN.equals(me.role) && !Membership.MEMBER.equals(them.role)) {
-                                            return Uni.createFrom()
-                                                    .<Removed>failure(ProblemException.forbidden(
-                                                            "An admin can remove only members."));
-                                        }
-                                        return remove(room, them, cut);
-                                    });
-                        })))
-                .onFailure()
-                .invoke(failure -> {
-                    if (cut.get()) {
-                        cutoff.restore(roomId, userId); // rolled back: still a member
+        return Panache.withTransaction(() -> lockAsMember(roomId, callerId).chain(locked -> {
+                    requireGroup(locked.room(), "A direct room has exactly its two members.");
+                    if (userId.equals(callerId)) {
+                        return remove(locked.room(), locked.me());
                     }
-                })
+                    requireOwnerOrAdmin(locked.me(), "Only the room's owner or an admin can remove members.");
+                    return memberships
+                            .findMember(roomId, userId)
+                            .onItem()
+                            .ifNull()
+                            .failWith(RoomService::noSuchMember)
+                            .chain(them -> {
+                                if (Membership.ADMIN.equals(locked.me().role) && !Membership.MEMBER.equals(them.role)) {
+                                    throw ProblemException.forbidden("An admin can remove only members.");
+                                }
+                                return remove(locked.room(), them);
+                            });
+                }))
                 .invoke(removed -> {
-                    fanout.publish(new ChatEvent(
-                            EventType.MEMBER_REMOVED,
+                    fanout.publish(RoomEvent.memberRemoved(
                             roomId,
-                            null,
-                            now,
-                            new MemberRemoved(roomId, removed.userId()),
-                            null,
-                            removed.userId()));
+                            removed.position(),
+                            removed.userId(),
+                            frames.room(
+                                    EventType.MEMBER_REMOVED,
+                                    roomId,
+                                    null,
+                                    now,
+                                    new MemberRemoved(roomId, removed.userId()))));
                     if (removed.room() != null) {
-                        fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, roomId, null, now, removed.room()));
+                        publishRoomUpdated(removed.room(), removed.position() + 1);
                     }
                 })
                 .replaceWithVoid();
     }
 
-    private Uni<Removed> remove(Room room, Membership leaving, AtomicBoolean cut) {
-        cutoff.cut(room.id, leaving.userId); // before commit: see MembershipCutoff
-        cut.set(true);
+    private Uni<Removed> remove(Room room, Membership leaving) {
         room.memberCount--;
+        long position = room.lastEvent + 1;
         Uni<Void> deleted = memberships.delete(leaving);
         if (room.memberCount == 0) {
-            return deleted.chain(() -> rooms.delete(room)).map(v -> new Removed(null, leaving.userId));
+            return deleted.chain(() -> rooms.delete(room)).map(v -> new Removed(null, leaving.userId, position));
         }
+        room.lastEvent += 2; // member.removed, then room.updated
         if (!Membership.OWNER.equals(leaving.role)) {
-            return deleted.map(v -> new Removed(RoomView.of(room), leaving.userId));
+            return deleted.map(v -> new Removed(RoomView.of(room), leaving.userId, position));
         }
         return deleted.chain(() -> memberships.successor(room.id, leaving.userId))
                 .map(heir -> {
                     heir.role = Membership.OWNER;
-                    return new Removed(RoomView.of(room), leaving.userId);
+                    return new Removed(RoomView.of(room), leaving.userId, position);
                 });
     }
 
-    private void publishAdded(Added added) {
+    /** A new room: each initial member is told of its own membership only (API.md), one event each. */
+    private void publishCreated(Added added) {
         RoomView room = added.room();
+        long position = added.firstPosition();
         for (MemberView member : added.members()) {
-            fanout.publish(new ChatEvent(
-                    EventType.MEMBER_ADDED,
-                    room.id(),
-                    null,
-                    Times.now(),
-                    new MemberAdded(room, member),
-                    null,
-                    member.userId()));
+            fanout.publish(RoomEvent.memberJoinedAtCreation(
+                    room.id(), position++, member.userId(), memberAddedFrame(room, member)));
+        }
+    }
+
+    private Buffer memberAddedFrame(RoomView room, MemberView member) {
+        return frames.room(EventType.MEMBER_ADDED, room.id(), null, Times.now(), new MemberAdded(room, member));
+    }
+
+    private void publishRoomUpdated(RoomView room, long position) {
+        fanout.publish(RoomEvent.change(
+                room.id(), position, frames.room(EventType.ROOM_UPDATED, room.id(), null, Times.now(), room)));
+    }
+
+    /** The locked room and the caller's membership as read after the lock. */
+    private record Locked(Room room, Membership me) {}
+
+    /**
+     * Every change of a room's name or members starts here. A non-member is refused (404) before it may queue
+     * on the room's row lock; the lock serializes the changes per room and orders them with sends; and the
+     * caller's role is read only after the lock, so a rule is never checked against a role that a concurrent
+     * change (an owner hand-over, a removal) has just replaced.
+     */
+    private Uni<Locked> lockAsMember(UUID roomId, UUID callerId) {
+        return memberships
+                .isMember(roomId, callerId)
+                .chain(member -> member ? lockRoom(roomId) : Uni.createFrom().<Room>failure(noSuchRoom()))
+                .chain(room -> membership(roomId, callerId).map(me -> new Locked(room, me)));
+    }
+
+    private static void requireGroup(Room room, String detail) {
+        if (room.isDirect()) {
+            throw ProblemException.badRequest(detail);
+        }
+    }
+
+    private static void requireOwnerOrAdmin(Membership me, String detail) {
+        if (!me.isOwnerOrAdmin()) {
+            throw ProblemException.forbidden(detail);
         }
     }
 
@@ -362,11 +376,6 @@ public class RoomService {
         return memberships.findMember(roomId, userId).onItem().ifNull().failWith(RoomService::noSuchRoom);
     }
 
-    /**
-     * Every change of a room's name or members starts here: it serializes them per room, and the caller's
-     * role is read only after the lock, so a rule is never checked against a role that a concurrent change
-     * (an owner hand-over, a removal) has just replaced.
-     */
     private Uni<Room> lockRoom(UUID roomId) {
         return rooms.findById(roomId, LockModeType.PESSIMISTIC_WRITE)
                 .onItem()

@@ -2,6 +2,7 @@ package dev.chat.user;
 
 import dev.chat.common.ProblemException;
 import dev.chat.common.Times;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -25,18 +26,17 @@ public class UserService {
         return find(id).map(UserView::of);
     }
 
-    @WithSession
+    /** The session ends before presence is asked (Redis answers on its own thread, not the session's). */
     public Uni<UserProfileView> profile(UUID id) {
-        return find(id).map(user -> {
-            boolean online = presence.isOnline(user.id);
-            return new UserProfileView(
-                    user.id,
-                    user.username,
-                    user.displayName,
-                    user.createdAt,
-                    online,
-                    online ? Times.now() : user.lastSeenAt);
-        });
+        return Panache.withSession(() -> find(id))
+                .chain(user -> presence.isOnline(user.id)
+                        .map(online -> new UserProfileView(
+                                user.id,
+                                user.username,
+                                user.displayName,
+                                user.createdAt,
+                                online,
+                                online ? Times.now() : user.lastSeenAt)));
     }
 
     @WithTransaction

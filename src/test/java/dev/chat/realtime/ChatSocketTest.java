@@ -2,6 +2,7 @@ package dev.chat.realtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chat.realtime.Fixtures.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -13,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The upgrade's authentication and the client-to-server protocol of /ws. */
@@ -81,6 +84,34 @@ class ChatSocketTest {
             assertEquals(user.id().toString(), ready.getJsonObject("data").getString("userId"));
         }
         assertEquals(401, WsClient.refused(vertx, ws, null, ticket));
+    }
+
+    @Test
+    void shouldRefuseTheUpgradePastTheConnectionCapWith429() {
+        TestUser user = Fixtures.register();
+        List<WsClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) { // API.md: default 10
+                WsClient client = WsClient.bearer(vertx, ws, user.accessToken());
+                client.ready();
+                open.add(client);
+            }
+            assertEquals(429, WsClient.refused(vertx, ws, "Bearer " + user.accessToken(), null));
+            open.remove(0).close();
+            long deadline = System.currentTimeMillis() + WsClient.WAIT_MS;
+            while (true) { // the close reaches the server a moment later
+                try {
+                    WsClient again = WsClient.bearer(vertx, ws, user.accessToken());
+                    again.ready();
+                    open.add(again);
+                    break;
+                } catch (AssertionError refused) {
+                    assertTrue(System.currentTimeMillis() < deadline, "a freed place was never reusable");
+                }
+            }
+        } finally {
+            open.forEach(WsClient::close);
+        }
     }
 
     @Test

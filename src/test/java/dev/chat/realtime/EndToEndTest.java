@@ -301,6 +301,32 @@ class EndToEndTest {
     }
 
     @Test
+    void whenARoomIsCreatedEachInitialMemberIsToldOnlyOfItsOwnMembership() {
+        TestUser alice = register();
+        TestUser bob = register();
+        TestUser carol = register();
+        try (WsClient aliceWs = connect(alice);
+                WsClient bobWs = connect(bob);
+                WsClient carolWs = connect(carol)) {
+            String room = group(alice, bob, carol);
+            for (Object[] pair : new Object[][] {{aliceWs, alice}, {bobWs, bob}, {carolWs, carol}}) {
+                JsonObject added = ((WsClient) pair[0]).next("member.added");
+                assertEquals(room, added.getString("roomId"));
+                assertEquals(
+                        ((TestUser) pair[1]).id(),
+                        added.getJsonObject("data").getJsonObject("member").getString("userId"));
+            }
+            // A fence: the next frame is the message, so nobody got a second member.added.
+            send(alice, room, "fence");
+            for (WsClient client : List.of(aliceWs, bobWs, carolWs)) {
+                assertEquals(
+                        "fence",
+                        client.next("message.created").getJsonObject("data").getString("body"));
+            }
+        }
+    }
+
+    @Test
     void whenAClientReconnectsHistoryAfterItsLastSeqFillsTheGap() {
         TestUser alice = register();
         TestUser bob = register();

@@ -9,8 +9,8 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * Users through the real register endpoint; rooms and memberships straight in SQL, because the rooms API
- * lives on another branch. The real-time layer reads exactly these tables.
+ * Users through the real register endpoint; rooms and memberships straight in SQL, so that a test can
+ * publish events of its own making through the fan-out. The real-time layer reads exactly these tables.
  */
 final class Fixtures {
 
@@ -46,24 +46,42 @@ final class Fixtures {
                 .await()
                 .indefinitely();
         for (TestUser member : members) {
-            join(id, member);
+            pool.preparedQuery("INSERT INTO memberships (room_id, user_id, role, joined_at)"
+                            + " VALUES ($1, $2, 'member', now())")
+                    .execute(Tuple.of(id, member.id()))
+                    .await()
+                    .indefinitely();
         }
         return id;
     }
 
-    void join(UUID roomId, TestUser user) {
+    /** Adds the member and returns the stream position the change took (as RoomService does). */
+    long join(UUID roomId, TestUser user) {
         pool.preparedQuery(
                         "INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES ($1, $2, 'member', now())")
                 .execute(Tuple.of(roomId, user.id()))
                 .await()
                 .indefinitely();
+        return nextPosition(roomId);
     }
 
-    void leave(UUID roomId, TestUser user) {
+    long leave(UUID roomId, TestUser user) {
         pool.preparedQuery("DELETE FROM memberships WHERE room_id = $1 AND user_id = $2")
                 .execute(Tuple.of(roomId, user.id()))
                 .await()
                 .indefinitely();
+        return nextPosition(roomId);
+    }
+
+    /** Takes the room's next stream position, as every room-changing transaction does. */
+    long nextPosition(UUID roomId) {
+        return pool.preparedQuery("UPDATE rooms SET last_event = last_event + 1 WHERE id = $1 RETURNING last_event")
+                .execute(Tuple.of(roomId))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     OffsetDateTime lastSeenAt(TestUser user) {

@@ -129,6 +129,12 @@ final class WsClient implements AutoCloseable {
         return take(presence, "presence frame");
     }
 
+    JsonObject nextPresence(java.time.Duration wait) {
+        JsonObject frame = poll(presence, wait.toMillis());
+        assertNotNull(frame, "no presence frame within " + wait);
+        return frame;
+    }
+
     /** Nothing (but presence) arrives within a short wait. */
     void expectNothing() {
         assertNull(poll(frames, QUIET_MS), "unexpected frame");

@@ -1,0 +1,45 @@
+package dev.chat.realtime;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chat.realtime.Fixtures.TestUser;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.websockets.next.OpenConnections;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.util.Collection;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fails when a Quarkus upgrade takes away the direct write of shared frame bytes (the reflective access in
+ * {@link SocketOutbound}): frames would silently go through {@code sendText}, re-encoded per recipient.
+ */
+@QuarkusTest
+class SocketOutboundTest {
+
+    @TestHTTPResource("/ws")
+    URI ws;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    OpenConnections connections;
+
+    @Test
+    void shouldWriteFramesStraightToTheVertxSocket() {
+        TestUser user = Fixtures.register();
+        try (WsClient client = WsClient.bearer(vertx, ws, user.accessToken())) {
+            client.ready();
+            Collection<WebSocketConnection> open = connections.listAll();
+            assertFalse(open.isEmpty());
+            for (WebSocketConnection connection : open) {
+                assertTrue(new SocketOutbound(connection).direct(), "direct write for " + connection.id());
+            }
+        }
+    }
+}
