@@ -183,3 +183,99 @@ test('deep links serve the page, unknown API and operations paths stay problem+j
     assert.match(response.headers.get('content-type'), /^application\/problem\+json/, path);
   }
 });
+
+/** Opens (or finds) the direct conversation of `who` with `other`, through the "New direct message" dialog. */
+async function openDirect(who, other) {
+  await who.page.getByRole('button', { name: 'New direct message' }).click();
+  await who.page.getByLabel('Find a person').fill(other.username);
+  await who.page.getByRole('button', { name: `Message ${other.display} (@${other.username})` }).click();
+  await visible(who.page.getByRole('heading', { level: 2, name: other.display }));
+}
+
+async function send(who, text) {
+  await messageBox(who.page).fill(text);
+  await messageBox(who.page).press('Enter');
+  await visible(log(who.page).getByText(text));
+}
+
+test('a dropped connection is reopened and what was missed is caught up', async () => {
+  const carol = await person('carol', { width: 1000, height: 700 });
+  const dave = await person('dave', { width: 1000, height: 700 });
+  // Carol's WebSocket goes through the test: it can cut it, and refuse new ones for a while.
+  let refuse = false;
+  const open = [];
+  await carol.context.routeWebSocket(/\/ws/, (ws) => {
+    if (refuse) {
+      ws.close({ code: 1011, reason: 'the test refuses this connection' });
+      return;
+    }
+    open.push({ page: ws, server: ws.connectToServer() });
+  });
+  await onFailure([carol, dave], async () => {
+    await register(carol);
+    await register(dave);
+    await openDirect(carol, dave);
+    await openDirect(dave, carol);
+    await eventually('Dave sees Carol online', async () => (await subtitle(dave.page).textContent()) === 'online');
+    await send(dave, 'before the drop');
+    await visible(log(carol.page).getByText('before the drop'));
+
+    refuse = true;
+    for (const { page, server } of open.splice(0)) {
+      await server.close({ code: 1000, reason: 'the test drops it' });
+      await page.close({ code: 1011, reason: 'the test drops it' });
+    }
+    await visible(carol.page.getByRole('status').filter({ hasText: 'Offline, reconnecting' }));
+    await eventually('Dave sees Carol offline', async () =>
+      (await subtitle(dave.page).textContent()).startsWith('offline'));
+    await send(dave, 'while you were away');
+
+    refuse = false;
+    await visible(carol.page.getByRole('status').filter({ hasText: 'Connected' }));
+    await visible(log(carol.page).getByText('while you were away'));
+    await eventually('Dave sees Carol online again', async () => (await subtitle(dave.page).textContent()) === 'online');
+    await send(carol, 'back again');
+    await visible(log(dave.page).getByText('back again'));
+    assert.deepEqual([...carol.problems, ...dave.problems], []);
+  });
+  await carol.context.close();
+  await dave.context.close();
+});
+
+test('the session is refreshed before the access token expires; owners add and remove members', async () => {
+  const erin = await person('erin', { width: 1000, height: 700 });
+  const frank = await person('frank', { width: 1000, height: 700 });
+  // Erin's page runs on a clock the test can move forward (timers and Date; the server keeps real time).
+  await erin.page.clock.install();
+  await onFailure([erin, frank], async () => {
+    await register(erin);
+    await register(frank);
+
+    // A group, then Frank added from the members dialog: his list shows it live; removed, it goes.
+    await erin.page.getByRole('button', { name: 'New group' }).click();
+    await erin.page.getByLabel('Group name').fill('Launch plan');
+    await erin.page.getByRole('button', { name: 'Create group' }).click();
+    await visible(erin.page.getByRole('heading', { level: 2, name: 'Launch plan' }));
+    await erin.page.getByRole('button', { name: 'Members' }).click();
+    const members = erin.page.getByRole('dialog', { name: 'Members of Launch plan' });
+    await members.getByLabel('Add a person').fill(frank.username);
+    await members.getByRole('button', { name: `Add ${frank.display} (@${frank.username})` }).click();
+    await visible(members.getByRole('listitem').filter({ hasText: frank.display }));
+    await visible(roomButton(frank.page, 'Launch plan'));
+    await members.getByRole('button', { name: `Remove ${frank.display}` }).click();
+    await roomButton(frank.page, 'Launch plan').waitFor({ state: 'detached' });
+    await members.getByRole('button', { name: 'Close' }).click();
+
+    // Twelve minutes later (of a 15-minute access token) the client has refreshed its session by itself.
+    const tokenOf = () => erin.page.evaluate(() => JSON.parse(sessionStorage.getItem('chat.session')).accessToken);
+    const first = await tokenOf();
+    await erin.page.clock.fastForward('12:01');
+    await eventually('Erin has a new access token', async () => (await tokenOf()) !== first);
+    await send(erin, 'still signed in');
+    await erin.page.reload();
+    await visible(log(erin.page).getByText('still signed in'));
+    assert.deepEqual([...erin.problems, ...frank.problems], []);
+  });
+  await erin.context.close();
+  await frank.context.close();
+});

@@ -275,7 +275,7 @@ function renderMessage(message) {
 function quote(messageId) {
   const target = view.bySeq.get(view.seqById.get(messageId));
   if (!target) return h('p', { class: 'quote' }, 'In reply to an earlier message');
-  const who = target.senderId === app.me.id ? 'you' : userName(target.senderId);
+  const who = target.senderId === app.me.id ? 'You' : userName(target.senderId);
   const text = target.deleted ? 'a deleted message' : target.body;
   return h('p', { class: 'quote' }, srOnly('In reply to '), h('span', { class: 'quote-author' }, who), ': ', text);
 }

@@ -6,6 +6,7 @@
 const PING_EVERY_MS = 25_000;
 const PONG_WITHIN_MS = 10_000;
 const MAX_BACKOFF_MS = 30_000;
+const TOKEN_EXPIRED = 4001;
 
 export class Live {
   #ws = null;
@@ -64,11 +65,13 @@ export class Live {
     const ws = new WebSocket(`${scheme}://${location.host}/ws?ticket=${encodeURIComponent(ticket)}`);
     this.#ws = ws;
     ws.addEventListener('message', (m) => this.#receive(ws, m.data));
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (e) => {
       if (this.#ws !== ws) return;
       this.#ws = null;
       this.#stopHeartbeat();
-      if (!this.#stopped) this.#retry();
+      // 4001: the server ends a connection when the credentials it was opened with expire; the session has
+      // been refreshed meanwhile, so a new ticket is one request away.
+      if (!this.#stopped) this.#retry(e.code === TOKEN_EXPIRED && this.#attempt === 0 ? 0 : undefined);
     });
   }
 
@@ -92,8 +95,8 @@ export class Live {
     }
   }
 
-  #retry() {
-    const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.#attempt) * (0.75 + Math.random() * 0.5);
+  #retry(delayMs) {
+    const delay = delayMs ?? Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.#attempt) * (0.75 + Math.random() * 0.5);
     this.#attempt += 1;
     this.onStatus({ state: 'offline', retryInMs: delay });
     clearTimeout(this.#retryTimer);

@@ -109,9 +109,10 @@ export function onMessageCreated(message, beingRead) {
     reloadRoomsSoon();
     return;
   }
+  const isNew = message.seq > (room.lastSeq ?? 0); // not one already counted (after a catch-up, say)
   room.lastSeq = Math.max(room.lastSeq ?? 0, message.seq);
   if (!room.lastMessage || message.seq >= room.lastMessage.seq) room.lastMessage = message;
-  if (message.senderId !== app.me.id && !beingRead) {
+  if (isNew && message.senderId !== app.me.id && !beingRead) {
     room.unreadCount = (room.unreadCount ?? 0) + 1;
     app.api
       .request('POST', `/api/rooms/${room.id}/receipts`, { type: 'delivered', seq: message.seq })

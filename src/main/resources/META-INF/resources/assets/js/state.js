@@ -1,5 +1,5 @@
 // What the client knows, shared by its views: the signed-in user, the rooms, members and people seen.
-import { $, h, srOnly } from './dom.js';
+import { $, h, shortTime, srOnly } from './dom.js';
 
 export const app = {
   api: null,
@@ -57,7 +57,7 @@ export function roomTitle(room) {
 export function presenceText(user) {
   if (!user || user.online === undefined) return '';
   if (user.online) return 'online';
-  return user.lastSeenAt ? `offline, last seen ${new Date(user.lastSeenAt).toLocaleString()}` : 'offline';
+  return user.lastSeenAt ? `offline, last seen ${shortTime(user.lastSeenAt)}` : 'offline';
 }
 
 /** A coloured dot; the words go to screen readers through the caller's text. */
