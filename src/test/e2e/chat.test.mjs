@@ -249,6 +249,12 @@ test('the session is refreshed before the access token expires; owners add and r
   await erin.page.clock.install();
   await onFailure([erin, frank], async () => {
     await register(erin);
+    // An error of the API is shown in words: here a validation problem, with its field.
+    await frank.page.goto(`${BASE_URL}/`);
+    await frank.page.getByLabel('Username', { exact: true }).fill(frank.username);
+    await frank.page.getByLabel('Password', { exact: true }).fill('short');
+    await frank.page.getByRole('button', { name: 'Register' }).click();
+    await visible(frank.page.getByRole('alert').filter({ hasText: /\S.* Password: \S/ }));
     await register(frank);
 
     // A group, then Frank added from the members dialog: his list shows it live; removed, it goes.

@@ -7,7 +7,7 @@ import {
   loadRooms, onMessageChanged, onMessageCreated as listOnMessage, reloadRoomsSoon, renderRooms,
 } from './rooms.js';
 import {
-  catchUp, closeRoom, currentRoomId, isReading, markRead, onMessageCreated, onMessageDeleted, onMessageUpdated,
+  catchUp, closeRoom, currentRoomId, isReading, onMessageCreated, onMessageDeleted, onMessageUpdated,
   onTyping, openRoom, reloadMembers, renderHeader, setupConversation, updateReceipt,
 } from './conversation.js';
 import { onMemberAdded, onMemberRemoved, refreshMembersDialog, setupPeople } from './people.js';
@@ -177,7 +177,6 @@ async function start() {
   window.addEventListener('popstate', () => {
     if (app.me) route();
   });
-  document.addEventListener('visibilitychange', () => markRead());
   if (await app.api.resume()) await enterChat();
   else if ($('auth-view').hidden) showAuth(); // (unless the ended session already showed it, with a reason)
 }
