@@ -4,7 +4,7 @@
 //
 //   E2E_BASE_URL=http://127.0.0.1:18081 node --test chat.test.mjs   (the service must be running there)
 //
-// Screenshots: target/e2e-alice.png, target/e2e-bob.png (repository root).
+// Screenshots: target/e2e-alice.png, target/e2e-bob.png, target/e2e-erin-members.png (repository root).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -242,11 +242,22 @@ test('a dropped connection is reopened and what was missed is caught up', async 
   await dave.context.close();
 });
 
-test('the session is refreshed before the access token expires; owners add and remove members', async () => {
+test('session and WebSocket are renewed before the access token expires; owners add and remove members', async () => {
   const erin = await person('erin', { width: 1000, height: 700 });
   const frank = await person('frank', { width: 1000, height: 700 });
   // Erin's page runs on a clock the test can move forward (timers and Date; the server keeps real time).
   await erin.page.clock.install();
+  // Her WebSockets go through the test, which notes those the page closes itself.
+  const sockets = [];
+  const closedByPage = [];
+  await erin.context.routeWebSocket(/\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    sockets.push(ws);
+    ws.onClose((code, reason) => {
+      closedByPage.push(reason);
+      server.close({ code, reason });
+    });
+  });
   await onFailure([erin, frank], async () => {
     await register(erin);
     // An error of the API is shown in words: here a validation problem, with its field.
@@ -268,9 +279,11 @@ test('the session is refreshed before the access token expires; owners add and r
     await members.getByRole('button', { name: `Add ${frank.display} (@${frank.username})` }).click();
     await visible(members.getByRole('listitem').filter({ hasText: frank.display }));
     await visible(roomButton(frank.page, 'Launch plan'));
+    await erin.page.screenshot({ path: `${TARGET}e2e-erin-members.png` });
     await members.getByRole('button', { name: `Remove ${frank.display}` }).click();
     await roomButton(frank.page, 'Launch plan').waitFor({ state: 'detached' });
     await members.getByRole('button', { name: 'Close' }).click();
+    await openDirect(frank, erin);
 
     // Twelve minutes later (of a 15-minute access token) the client has refreshed its session by itself.
     const tokenOf = () => erin.page.evaluate(() => JSON.parse(sessionStorage.getItem('chat.session')).accessToken);
@@ -278,6 +291,17 @@ test('the session is refreshed before the access token expires; owners add and r
     await erin.page.clock.fastForward('12:01');
     await eventually('Erin has a new access token', async () => (await tokenOf()) !== first);
     await send(erin, 'still signed in');
+
+    // Before the server would end her WebSocket (when the access token it was opened with expires), the client
+    // opens a successor and closes the old one once the successor is ready: no gap, no offline blink.
+    assert.equal(sockets.length, 1);
+    await erin.page.clock.fastForward('01:40');
+    await eventually('a successor WebSocket is opened', async () => sockets.length === 2);
+    await eventually('the old one is closed by the page', async () => closedByPage.includes('replaced'));
+    await send(frank, 'after the renewal');
+    await visible(roomButton(erin.page, frank.display).filter({ hasText: 'after the renewal' }));
+    assert.equal(await subtitle(frank.page).textContent(), 'online');
+
     await erin.page.reload();
     await visible(log(erin.page).getByText('still signed in'));
     assert.deepEqual([...erin.problems, ...frank.problems], []);

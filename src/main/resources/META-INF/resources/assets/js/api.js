@@ -51,6 +51,11 @@ export class Api {
     return this.#session?.user ?? null;
   }
 
+  /** Lifetime of the current access token, in seconds (also how long the server keeps a ticket's socket). */
+  get expiresIn() {
+    return this.#session?.expiresIn ?? 0;
+  }
+
   async register(username, password, displayName) {
     const body = { username, password };
     if (displayName) body.displayName = displayName;

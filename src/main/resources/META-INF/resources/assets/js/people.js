@@ -200,6 +200,8 @@ async function addMember(user) {
     resetSearch($('member-search'), $('member-results'), $('members-error'));
     renderMembers();
     $('member-search').focus();
+    await loadPresence(member.userId);
+    refreshMembersDialog();
   } catch (e) {
     $('members-error').textContent = e.message;
   }
