@@ -123,8 +123,12 @@ public final class Instance implements AutoCloseable {
         return request().auth().oauth2(accessToken);
     }
 
-    /** SIGKILL: no shutdown hook, no close frames, nothing cleaned up. */
+    /**
+     * SIGKILL: no shutdown hook, no close frames, nothing cleaned up. Its child processes go too (the
+     * embedded PostgreSQL that a dev/test build starts, unused here, would otherwise outlive it).
+     */
     public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         waitFor();
     }
