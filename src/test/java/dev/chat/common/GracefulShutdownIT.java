@@ -211,6 +211,23 @@ class GracefulShutdownIT {
         assertEquals(List.of(), violations);
     }
 
+    /** Item 5 of issue 10, on the whole output of a production start-to-exit: what a log collector reads. */
+    @Test
+    void shouldLogOneJsonObjectPerLine() throws IOException {
+        List<String> lines = log().lines().filter(l -> !l.isBlank()).toList();
+        assertFalse(lines.isEmpty(), "nothing logged");
+        for (String line : lines) {
+            JsonObject event;
+            try {
+                event = new JsonObject(line);
+            } catch (RuntimeException e) {
+                throw new AssertionError("not a JSON object: " + line, e);
+            }
+            assertNotNull(event.getString("level"), line);
+            assertNotNull(event.getString("message"), line);
+        }
+    }
+
     // ---- The artifact ----
 
     private void startArtifact() throws Exception {
