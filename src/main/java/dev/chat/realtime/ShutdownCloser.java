@@ -1,5 +1,6 @@
 package dev.chat.realtime;
 
+import dev.chat.common.Problems;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.vertx.http.runtime.filters.QuarkusRequestWrapper;
@@ -16,13 +17,15 @@ import jakarta.enterprise.event.Observes;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Closes every WebSocket with 1001 (API.md: "shutdown closes WebSockets with 1001") at the moment of a shutdown
  * when that helps the clients: after load balancers have had time to stop sending new connections here, and
- * before the HTTP server goes away.
+ * before the HTTP server goes away. From then on it also refuses new requests, so that none is accepted
+ * that the server might not live to answer.
  *
  * <p>Why not a {@code ShutdownEvent} observer: Quarkus closes the HTTP server, and every WebSocket with it (code
  * 1000), before it fires {@code ShutdownEvent}. The sequence on SIGTERM, with the settings of
@@ -34,10 +37,15 @@ import org.jboss.logging.Logger;
  *   <li>{@code quarkus.shutdown.delay}: REST is served as usual while the instance is taken out of rotation.
  *   <li>{@link #CLOSE_LEAD} before the delay ends, every open connection is closed with 1001. Clients
  *       reconnect to another instance and catch up with {@code ?after=}; the hub sees the closes through its
- *       ordinary {@code @OnClose} path (presence, last seen) while the database pool is still open.
+ *       ordinary {@code @OnClose} path (presence, last seen) while the database pool is still open. Every new
+ *       request is answered 503 from now on, before anything handles it.
  *   <li>HTTP drains: requests in flight finish, for at most {@code quarkus.shutdown.timeout}.
  *   <li>The HTTP server closes, {@code ShutdownEvent}, exit.
  * </ol>
+ *
+ * <p>Why refuse in step 3: Quarkus keeps accepting requests while it drains, and stops waiting as soon as the
+ * count of requests in flight first reaches zero; one accepted after that is cut off when the server closes,
+ * possibly after it was committed. GracefulShutdownIT caught a send stored without an answer that way.
  *
  * <p>Step 4 needs one repair. Quarkus counts requests in flight by the end of their response, and Vert.x
  * completes a WebSocket upgrade (101) without that end: every upgrade ever accepted stays "in flight" for
@@ -54,8 +62,9 @@ class ShutdownCloser {
     private static final Logger LOG = Logger.getLogger(ShutdownCloser.class);
     static final CloseReason GOING_AWAY = new CloseReason(1001, "Server shutting down");
     /**
-     * How long before the end of the delay the sockets are closed: the close frames must be written before the
-     * drain can end and the server stop, which takes milliseconds once the delay is over.
+     * How long before the end of the delay the sockets are closed and new requests refused: the close frames
+     * must be written, and no request accepted, before the drain can end and the server stop, which takes
+     * milliseconds once the delay is over.
      */
     static final Duration CLOSE_LEAD = Duration.ofSeconds(1);
 
@@ -66,6 +75,8 @@ class ShutdownCloser {
     private final Vertx vertx;
     private final Duration delay;
     private volatile boolean shuttingDown;
+    /** System.nanoTime() from which every new request is refused: by the clock, not a timer that may run late. */
+    private volatile long drainFrom;
 
     ShutdownCloser(
             OpenConnections connections,
@@ -83,20 +94,26 @@ class ShutdownCloser {
 
     private void onRequest(RoutingContext context) {
         HttpServerRequest request = context.request();
-        if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
-            context.next();
-        } else if (shuttingDown) {
-            context.response().setStatusCode(503).end();
+        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
+        if (shuttingDown && (upgrade || System.nanoTime() - drainFrom >= 0)) {
+            context.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader("Retry-After", "1");
+            Problems.write(context.response(), Problems.of(503, "The server is shutting down; retry."));
         } else {
-            release(request);
+            if (upgrade) {
+                release(request);
+            }
             context.next();
         }
     }
 
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        shuttingDown = true;
         long afterMs = Math.max(1, delay.minus(CLOSE_LEAD).toMillis());
-        LOG.infof("Shutting down: readiness is DOWN; WebSockets will be closed with 1001 in %d ms", afterMs);
+        drainFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(afterMs);
+        shuttingDown = true;
+        LOG.infof(
+                "Shutting down: readiness is DOWN; in %d ms WebSockets will be closed with 1001 and new requests"
+                        + " refused",
+                afterMs);
         vertx.setTimer(afterMs, id -> closeAll());
     }
 

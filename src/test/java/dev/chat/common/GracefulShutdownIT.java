@@ -154,6 +154,19 @@ class GracefulShutdownIT {
         poller.join(WAIT.toMillis());
         violations.addAll(unfaithful(List.copyOf(racing), race));
         heldStored = stored(held).contains(heldClientMessageId);
+        System.out.printf(
+                "After SIGTERM: readiness DOWN at %d ms, sockets closed at %s ms with %s, held send %d, exit at %s ms"
+                        + " (code %d); racing sends: %d answered 201, %d not%n",
+                millis(notReadyAt - sigtermAt),
+                clients.stream()
+                        .map(c -> Long.toString(millis(c.closedAt - sigtermAt)))
+                        .toList(),
+                clients.stream().map(c -> c.code).toList(),
+                heldStatus,
+                exitedAt == null ? "-" : Long.toString(millis(exitedAt - sigtermAt)),
+                exitCode,
+                racing.stream().filter(r -> r.status() == 201).count(),
+                racing.stream().filter(r -> r.status() != 201).count());
     }
 
     @AfterAll
