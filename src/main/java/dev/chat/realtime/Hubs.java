@@ -8,18 +8,12 @@ import dev.chat.fanout.RoomEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,20 +25,19 @@ import org.jboss.logging.Logger;
 /**
  * This instance's hubs, one per event loop that holds connections, and the fan-out's listener: every event
  * is handed to every hub, on its own loop. Also what the hubs share (queries, frames, presence, metrics),
- * the open-connection counts per user, and the shutdown that closes every connection with 1001.
+ * and the open-connection counts per user. Shutdown (1001 to every socket) is {@link ShutdownCloser}'s: by
+ * the time {@code ShutdownEvent} fires, Quarkus has already closed the sockets.
  */
 @ApplicationScoped
 public class Hubs implements FanoutListener {
 
     private static final Logger LOG = Logger.getLogger(Hubs.class);
-    static final CloseReason SHUTDOWN = new CloseReason(1001, "Server shutting down");
 
     private final Vertx vertx;
     private final Fanout fanout;
     private final RealtimeQueries queries;
     private final Frames frames;
     private final Presence presence;
-    private final OpenConnections openConnections;
     private final ChatConfig.Ws config;
     private final MeterRegistry meters;
     private final ConcurrentMap<Thread, Hub> byThread = new ConcurrentHashMap<>();
@@ -61,7 +54,6 @@ public class Hubs implements FanoutListener {
             RealtimeQueries queries,
             Frames frames,
             Presence presence,
-            OpenConnections openConnections,
             ChatConfig config,
             MeterRegistry meters) {
         this.vertx = vertx;
@@ -69,7 +61,6 @@ public class Hubs implements FanoutListener {
         this.queries = queries;
         this.frames = frames;
         this.presence = presence;
-        this.openConnections = openConnections;
         this.config = config.ws();
         this.meters = meters;
     }
@@ -88,20 +79,6 @@ public class Hubs implements FanoutListener {
                 .description("Times a hub re-read a room from the database after a lost event")
                 .register(meters);
         fanout.listen(this);
-    }
-
-    /** Server shutdown: every connection is closed with 1001, waiting a moment for the close frames. */
-    void stop(@Observes ShutdownEvent stop) {
-        List<Uni<Void>> closing = new ArrayList<>();
-        openConnections.forEach(
-                connection -> closing.add(connection.close(SHUTDOWN).onFailure().recoverWithNull()));
-        if (!closing.isEmpty()) {
-            try {
-                Uni.join().all(closing).andCollectFailures().await().atMost(Duration.ofSeconds(2));
-            } catch (RuntimeException e) {
-                LOG.debug("Not every connection confirmed its close", e);
-            }
-        }
     }
 
     // ---- FanoutListener (any thread) ----

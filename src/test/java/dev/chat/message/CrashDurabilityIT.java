@@ -7,7 +7,6 @@ import dev.chat.support.Api;
 import dev.chat.support.ExternalServices;
 import dev.chat.support.Instance;
 import io.restassured.response.Response;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
