@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,20 +70,28 @@ class ConnectionLifecycleTest {
             while (slowConsumerCloses() == closesBefore) {
                 assertTrue(published < MAX_EVENTS, "the stalled client was never closed");
                 fanout.publish(ChatEvent.of(
-                        EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("name", LARGE, "n", published)));
+                        EventType.ROOM_UPDATED,
+                        room,
+                        null,
+                        Times.now(),
+                        RoomDeliveryTest.roomView(room, LARGE, published)));
                 assertEquals(
                         published,
                         fastWs.next(EventType.ROOM_UPDATED)
                                 .getJsonObject("data")
-                                .getInteger("n"));
+                                .getInteger("lastSeq"));
                 published++;
             }
             // The other member keeps receiving.
-            fanout.publish(
-                    ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("name", "after", "n", -1)));
+            fanout.publish(ChatEvent.of(
+                    EventType.ROOM_UPDATED,
+                    room,
+                    null,
+                    Times.now(),
+                    RoomDeliveryTest.roomView(room, "after", MAX_EVENTS)));
             assertEquals(
-                    -1,
-                    fastWs.next(EventType.ROOM_UPDATED).getJsonObject("data").getInteger("n"));
+                    MAX_EVENTS,
+                    fastWs.next(EventType.ROOM_UPDATED).getJsonObject("data").getInteger("lastSeq"));
             // The stalled client reads what was queued before the close, then the close itself.
             slowWs.resume();
             assertEquals(4008, slowWs.closeCode(10_000));
@@ -138,7 +145,8 @@ class ConnectionLifecycleTest {
         try (WsClient one = connect(user);
                 WsClient two = connect(user)) {
             assertTrue(meters.get("chat.ws.connections").gauge().value() >= 2);
-            fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("name", "n")));
+            fanout.publish(ChatEvent.of(
+                    EventType.ROOM_UPDATED, room, null, Times.now(), RoomDeliveryTest.roomView(room, "n", 0)));
             one.next(EventType.ROOM_UPDATED);
             two.next(EventType.ROOM_UPDATED);
             assertTrue(meters.get("chat.events.delivered").counter().count() >= deliveredBefore + 2);

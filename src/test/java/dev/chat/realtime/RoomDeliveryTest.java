@@ -8,7 +8,11 @@ import dev.chat.fanout.ChatEvent;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
 import dev.chat.fanout.MembershipCutoff;
+import dev.chat.message.MessageView;
 import dev.chat.realtime.Fixtures.TestUser;
+import dev.chat.room.MemberView;
+import dev.chat.room.RoomService;
+import dev.chat.room.RoomView;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -78,7 +82,7 @@ class RoomDeliveryTest {
             } finally {
                 cutoff.restore(room, bob.id());
             }
-            fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("id", room)));
+            fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), roomView(room, "room", 0)));
             bobWs.next(EventType.ROOM_UPDATED);
         }
     }
@@ -93,8 +97,7 @@ class RoomDeliveryTest {
                 WsClient alice2 = connect(alice);
                 WsClient bobWs = connect(bob);
                 WsClient eveWs = connect(eve)) {
-            fanout.publish(ChatEvent.of(
-                    EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("id", room, "name", "renamed")));
+            fanout.publish(ChatEvent.of(EventType.ROOM_UPDATED, room, null, Times.now(), roomView(room, "renamed", 0)));
 
             JsonObject expected = alice1.next(EventType.ROOM_UPDATED);
             assertEquals(room.toString(), expected.getString("roomId"));
@@ -166,7 +169,9 @@ class RoomDeliveryTest {
                     room,
                     null,
                     Times.now(),
-                    Map.of("room", Map.of("id", room), "member", Map.of("userId", bob.id())),
+                    new RoomService.MemberAdded(
+                            roomView(room, "room", 0),
+                            new MemberView(bob.id(), "bob", "Bob", "member", Times.now(), 0, 0)),
                     null,
                     bob.id()));
             fanout.publish(ChatEvent.of(EventType.MESSAGE_CREATED, room, 1L, Times.now(), message(room, 1, alice)));
@@ -196,7 +201,9 @@ class RoomDeliveryTest {
                     room,
                     null,
                     Times.now(),
-                    Map.of("room", Map.of("id", room), "member", Map.of("userId", bob.id())),
+                    new RoomService.MemberAdded(
+                            roomView(room, "room", 0),
+                            new MemberView(bob.id(), "bob", "Bob", "member", Times.now(), 0, 0)),
                     null,
                     bob.id()));
             fanout.publish(ChatEvent.of(EventType.MESSAGE_CREATED, room, 1L, Times.now(), message(room, 1, alice)));
@@ -287,8 +294,13 @@ class RoomDeliveryTest {
         return client;
     }
 
-    private static Map<String, Object> message(UUID room, long seq, TestUser sender) {
-        return Map.of(
-                "id", UUID.randomUUID(), "roomId", room, "seq", seq, "senderId", sender.id(), "body", "message " + seq);
+    private static MessageView message(UUID room, long seq, TestUser sender) {
+        return new MessageView(
+                UUID.randomUUID(), room, seq, sender.id(), "message " + seq, null, null, Times.now(), null, false);
+    }
+
+    /** Payloads shaped as the contract's, so that the frames pass {@code FrameSchemas} like real ones. */
+    static RoomView roomView(UUID room, String name, long lastSeq) {
+        return new RoomView(room, "group", name, Times.now(), lastSeq, 2);
     }
 }
