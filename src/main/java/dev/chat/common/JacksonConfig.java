@@ -26,6 +26,15 @@ import java.time.Instant;
 @Singleton
 public class JacksonConfig implements ObjectMapperCustomizer {
 
+    /**
+     * Last: Quarkus registers the JavaTimeModule in a customizer of its own, and the module registered last
+     * wins; before, Jackson's Instant serializer won and wrote a time on a whole second without its fraction.
+     */
+    @Override
+    public int priority() {
+        return MINIMUM_PRIORITY;
+    }
+
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);

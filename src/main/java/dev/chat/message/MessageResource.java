@@ -15,6 +15,14 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -23,6 +31,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 /** Messages, receipts and typing of one room. Every call is room-scoped: a non-member gets 404. */
 @Path("/api/rooms/{roomId}")
 @Authenticated
+@SecurityRequirement(name = "bearer")
+@Tag(name = "messages", description = "Messages, receipts and typing of one room; a non-member gets 404.")
 public class MessageResource {
 
     static final int DEFAULT_PAGE = 50;
@@ -41,7 +51,22 @@ public class MessageResource {
     /** 201 for a new message; 200 with the original when the clientMessageId was already used. */
     @POST
     @Path("/messages")
-    public Uni<RestResponse<MessageView>> send(@RestPath String roomId, @Valid @NotNull SendMessageRequest request) {
+    @Operation(
+            operationId = "sendMessage",
+            summary = "Send a message",
+            description = "Advances the sender's own read watermark to it. A `replyToId` of another room is a 400.")
+    @APIResponse(
+            responseCode = "201",
+            description = "Sent.",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "The same `clientMessageId` was already used by this sender in this room: the original message, nothing stored twice.",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageView.class)))
+    public Uni<RestResponse<MessageView>> send(
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
+            @Valid @NotNull SendMessageRequest request) {
         return messages.send(caller.id(), Ids.parse("roomId", roomId), request)
                 .map(sent -> RestResponse.status(
                         sent.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, sent.message()));
@@ -49,8 +74,36 @@ public class MessageResource {
 
     @GET
     @Path("/messages")
+    @Operation(
+            operationId = "listMessages",
+            summary = "A page of a room's history",
+            description = "Without a cursor, the latest page. `before` and `after` together are a 400.")
+    @APIResponse(
+            responseCode = "200",
+            description = "Items ascending by seq.",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessagePage.class)))
     public Uni<MessagePage> history(
-            @RestPath String roomId, @RestQuery String before, @RestQuery String after, @RestQuery String limit) {
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
+            @Parameter(
+                            description = "The page just before this seq.",
+                            schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0"))
+                    @RestQuery
+                    String before,
+            @Parameter(
+                            description = "The page just after this seq (catch-up).",
+                            schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0"))
+                    @RestQuery
+                    String after,
+            @Parameter(
+                            description = "Page size.",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.INTEGER,
+                                            minimum = "1",
+                                            maximum = "200",
+                                            defaultValue = "50"))
+                    @RestQuery
+                    String limit) {
         var room = Ids.parse("roomId", roomId);
         Long beforeSeq = Params.optionalLong("before", before);
         Long afterSeq = Params.optionalLong("after", after);
@@ -65,29 +118,71 @@ public class MessageResource {
 
     @PATCH
     @Path("/messages/{messageId}")
+    @Operation(operationId = "editMessage", summary = "Edit a message's body", description = "Author only.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The edited message (`editedAt` set).",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(
+            responseCode = "403",
+            description = "Not the author.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(
+            responseCode = "409",
+            description = "The message is deleted.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Uni<MessageView> edit(
-            @RestPath String roomId, @RestPath String messageId, @Valid @NotNull EditMessageRequest request) {
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String messageId,
+            @Valid @NotNull EditMessageRequest request) {
         return messages.edit(caller.id(), Ids.parse("roomId", roomId), Ids.parse("messageId", messageId), request);
     }
 
     @DELETE
     @Path("/messages/{messageId}")
     @ResponseStatus(204)
-    public Uni<Void> delete(@RestPath String roomId, @RestPath String messageId) {
+    @Operation(
+            operationId = "deleteMessage",
+            summary = "Delete a message",
+            description =
+                    "The author, or the room's owner or an admin. The message stays in history as `deleted: true, body: null`; deleting it again changes nothing.")
+    @APIResponse(responseCode = "204", description = "Deleted.")
+    @APIResponse(
+            responseCode = "403",
+            description = "Neither the author nor an owner or admin.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    public Uni<Void> delete(
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String messageId) {
         return messages.delete(caller.id(), Ids.parse("roomId", roomId), Ids.parse("messageId", messageId));
     }
 
     @POST
     @Path("/receipts")
     @ResponseStatus(204)
-    public Uni<Void> receipt(@RestPath String roomId, @Valid @NotNull ReceiptRequest request) {
+    @Operation(
+            operationId = "sendReceipt",
+            summary = "Move the caller's read or delivered watermark",
+            description =
+                    "A seq lower than the stored one is ignored; one above the room's `lastSeq` is a 400. Read implies delivered.")
+    @APIResponse(responseCode = "204", description = "Recorded (or ignored as lower).")
+    public Uni<Void> receipt(
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
+            @Valid @NotNull ReceiptRequest request) {
         return receipts.receipt(caller.id(), Ids.parse("roomId", roomId), request.type(), request.seq());
     }
 
     @POST
     @Path("/typing")
     @ResponseStatus(204)
-    public Uni<Void> typing(@RestPath String roomId, @Valid @NotNull TypingRequest request) {
+    @Operation(
+            operationId = "sendTyping",
+            summary = "Say that the caller is typing, or stopped",
+            description = "Relayed to the other members' connections as a `typing` event; not stored.")
+    @APIResponse(responseCode = "204", description = "Relayed.")
+    public Uni<Void> typing(
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
+            @Valid @NotNull TypingRequest request) {
         return receipts.typing(caller.id(), Ids.parse("roomId", roomId), request.typing());
     }
 }

@@ -4,14 +4,16 @@ import dev.chat.user.User;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The contract's {@code Member}. */
 @RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
+@Schema(name = "Member")
 public record MemberView(
         UUID userId,
         String username,
         String displayName,
-        String role,
+        @Schema(enumeration = {"owner", "admin", "member"}) String role,
         Instant joinedAt,
         long lastReadSeq,
         long lastDeliveredSeq) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * "My rooms" in ONE statement, whatever the number of rooms: the page is chosen first (memberships_user,
@@ -24,7 +25,12 @@ import java.util.stream.Collectors;
 public class RoomListQuery {
 
     /** A page of summaries and the cursor of the next page (null at the end). */
-    public record Page(List<RoomSummaryView> items, String nextCursor) {}
+    @Schema(name = "RoomPage")
+    public record Page(
+            List<RoomSummaryView> items,
+
+            @Schema(nullable = true, description = "Pass as `cursor` for the next page; null on the last page.")
+            String nextCursor) {}
 
     private static final String LAST_MESSAGE_COLUMNS = Arrays.stream(MessageRepository.COLUMNS.split(",\\s*"))
             .map(c -> "lm." + c + " AS lm_" + c)

@@ -3,10 +3,24 @@ package dev.chat.room;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The contract's {@code Room}. */
 @RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
-public record RoomView(UUID id, String type, String name, Instant createdAt, long lastSeq, int memberCount) {
+@Schema(name = "Room")
+public record RoomView(
+        UUID id,
+        @Schema(enumeration = {"group", "direct"}) String type,
+
+        @Schema(nullable = true, description = "1-100 characters; null for a direct room.", examples = "Team")
+        String name,
+
+        Instant createdAt,
+
+        @Schema(description = "The seq of the room's latest message; 0 before the first.")
+        long lastSeq,
+
+        int memberCount) {
 
     public static RoomView of(Room room) {
         return new RoomView(room.id, room.type, room.name, room.createdAt, room.lastSeq, room.memberCount);

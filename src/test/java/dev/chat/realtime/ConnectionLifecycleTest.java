@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,22 +82,27 @@ class ConnectionLifecycleTest {
                                 room,
                                 null,
                                 Times.now(),
-                                Map.of("name", LARGE, "n", published))));
+                                RoomDeliveryTest.roomView(room, LARGE, published))));
                 assertEquals(
                         published,
                         fastWs.next(EventType.ROOM_UPDATED)
                                 .getJsonObject("data")
-                                .getInteger("n"));
+                                .getInteger("lastSeq"));
                 published++;
             }
             // The other member keeps receiving.
             fanout.publish(RoomEvent.change(
                     room,
                     fixtures.nextPosition(room),
-                    frames.room(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("name", "after", "n", -1))));
+                    frames.room(
+                            EventType.ROOM_UPDATED,
+                            room,
+                            null,
+                            Times.now(),
+                            RoomDeliveryTest.roomView(room, "after", MAX_EVENTS))));
             assertEquals(
-                    -1,
-                    fastWs.next(EventType.ROOM_UPDATED).getJsonObject("data").getInteger("n"));
+                    MAX_EVENTS,
+                    fastWs.next(EventType.ROOM_UPDATED).getJsonObject("data").getInteger("lastSeq"));
             // The stalled client reads what was queued before the close, then the close itself.
             slowWs.resume();
             assertEquals(4008, slowWs.closeCode(10_000));
@@ -146,7 +150,8 @@ class ConnectionLifecycleTest {
             fanout.publish(RoomEvent.change(
                     room,
                     fixtures.nextPosition(room),
-                    frames.room(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("name", "n"))));
+                    frames.room(
+                            EventType.ROOM_UPDATED, room, null, Times.now(), RoomDeliveryTest.roomView(room, "n", 0))));
             one.next(EventType.ROOM_UPDATED);
             two.next(EventType.ROOM_UPDATED);
             // Each hub counts its deliveries right after writing them: a client may read the frame first.

@@ -8,7 +8,11 @@ import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
 import dev.chat.fanout.RoomEvent;
+import dev.chat.message.MessageView;
 import dev.chat.realtime.Fixtures.TestUser;
+import dev.chat.room.MemberView;
+import dev.chat.room.RoomService;
+import dev.chat.room.RoomView;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -333,7 +337,7 @@ class RoomDeliveryTest {
     }
 
     private Buffer roomUpdated(UUID room, String name) {
-        return frames.room(EventType.ROOM_UPDATED, room, null, Times.now(), Map.of("id", room, "name", name));
+        return frames.room(EventType.ROOM_UPDATED, room, null, Times.now(), roomView(room, name, 0));
     }
 
     private Buffer added(UUID room, TestUser member) {
@@ -342,7 +346,9 @@ class RoomDeliveryTest {
                 room,
                 null,
                 Times.now(),
-                Map.of("room", Map.of("id", room), "member", Map.of("userId", member.id())));
+                new RoomService.MemberAdded(
+                        roomView(room, "room", 0),
+                        new MemberView(member.id(), "member", "Member", "member", Times.now(), 0, 0)));
     }
 
     private Buffer removed(UUID room, TestUser member) {
@@ -350,8 +356,13 @@ class RoomDeliveryTest {
                 EventType.MEMBER_REMOVED, room, null, Times.now(), Map.of("roomId", room, "userId", member.id()));
     }
 
-    private static Map<String, Object> message(UUID room, long seq, TestUser sender) {
-        return Map.of(
-                "id", UUID.randomUUID(), "roomId", room, "seq", seq, "senderId", sender.id(), "body", "message " + seq);
+    private static MessageView message(UUID room, long seq, TestUser sender) {
+        return new MessageView(
+                UUID.randomUUID(), room, seq, sender.id(), "message " + seq, null, null, Times.now(), null, false);
+    }
+
+    /** Payloads shaped as the contract's, so that the frames pass {@code FrameSchemas} like real ones. */
+    static RoomView roomView(UUID room, String name, long lastSeq) {
+        return new RoomView(room, "group", name, Times.now(), lastSeq, 2);
     }
 }

@@ -41,6 +41,7 @@ final class WsClient implements AutoCloseable {
         this.socket = socket;
         socket.textMessageHandler(text -> {
             JsonObject frame = new JsonObject(text);
+            dev.chat.support.FrameSchemas.check(frame); // every frame must be one asyncapi.yaml describes
             ("presence".equals(frame.getString("type")) ? presence : frames).add(frame);
         });
         socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
