@@ -1,6 +1,7 @@
 package dev.chat.auth;
 
 import dev.chat.common.Caller;
+import dev.chat.limits.Limits;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
@@ -16,24 +17,28 @@ public class AuthResource {
 
     private final AuthService auth;
     private final Caller caller;
+    private final Limits limits;
 
-    AuthResource(AuthService auth, Caller caller) {
+    AuthResource(AuthService auth, Caller caller, Limits limits) {
         this.auth = auth;
         this.caller = caller;
+        this.limits = limits;
     }
 
     @POST
     @Path("/register")
     @PermitAll
     public Uni<RestResponse<Tokens>> register(@Valid @NotNull AuthRequests.Register request) {
-        return auth.register(request).map(tokens -> RestResponse.status(RestResponse.Status.CREATED, tokens));
+        return limits.register()
+                .chain(() -> auth.register(request))
+                .map(tokens -> RestResponse.status(RestResponse.Status.CREATED, tokens));
     }
 
     @POST
     @Path("/login")
     @PermitAll
     public Uni<Tokens> login(@Valid @NotNull AuthRequests.Login request) {
-        return auth.login(request);
+        return limits.login(request.username()).chain(() -> auth.login(request));
     }
 
     @POST

@@ -5,6 +5,7 @@ import dev.chat.common.Ids;
 import dev.chat.common.Params;
 import dev.chat.common.Problem;
 import dev.chat.common.ProblemException;
+import dev.chat.limits.Limits;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -31,18 +32,21 @@ public class MessageResource {
     private final MessageService messages;
     private final ReceiptService receipts;
     private final Caller caller;
+    private final Limits limits;
 
-    MessageResource(MessageService messages, ReceiptService receipts, Caller caller) {
+    MessageResource(MessageService messages, ReceiptService receipts, Caller caller, Limits limits) {
         this.messages = messages;
         this.receipts = receipts;
         this.caller = caller;
+        this.limits = limits;
     }
 
     /** 201 for a new message; 200 with the original when the clientMessageId was already used. */
     @POST
     @Path("/messages")
     public Uni<RestResponse<MessageView>> send(@RestPath String roomId, @Valid @NotNull SendMessageRequest request) {
-        return messages.send(caller.id(), Ids.parse("roomId", roomId), request)
+        return limits.send(caller.id())
+                .chain(() -> messages.send(caller.id(), Ids.parse("roomId", roomId), request))
                 .map(sent -> RestResponse.status(
                         sent.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, sent.message()));
     }
@@ -81,13 +85,15 @@ public class MessageResource {
     @Path("/receipts")
     @ResponseStatus(204)
     public Uni<Void> receipt(@RestPath String roomId, @Valid @NotNull ReceiptRequest request) {
-        return receipts.receipt(caller.id(), Ids.parse("roomId", roomId), request.type(), request.seq());
+        return limits.receipt(caller.id())
+                .chain(() -> receipts.receipt(caller.id(), Ids.parse("roomId", roomId), request.type(), request.seq()));
     }
 
     @POST
     @Path("/typing")
     @ResponseStatus(204)
     public Uni<Void> typing(@RestPath String roomId, @Valid @NotNull TypingRequest request) {
-        return receipts.typing(caller.id(), Ids.parse("roomId", roomId), request.typing());
+        return limits.typing(caller.id())
+                .chain(() -> receipts.typing(caller.id(), Ids.parse("roomId", roomId), request.typing()));
     }
 }

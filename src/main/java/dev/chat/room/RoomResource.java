@@ -3,6 +3,7 @@ package dev.chat.room;
 import dev.chat.common.Caller;
 import dev.chat.common.Ids;
 import dev.chat.common.Params;
+import dev.chat.limits.Limits;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -29,15 +30,18 @@ public class RoomResource {
 
     private final RoomService rooms;
     private final Caller caller;
+    private final Limits limits;
 
-    RoomResource(RoomService rooms, Caller caller) {
+    RoomResource(RoomService rooms, Caller caller, Limits limits) {
         this.rooms = rooms;
         this.caller = caller;
+        this.limits = limits;
     }
 
     @POST
     public Uni<RestResponse<RoomView>> create(@Valid @NotNull CreateRoomRequest request) {
-        return rooms.createGroup(caller.id(), request)
+        return limits.createRoom(caller.id())
+                .chain(() -> rooms.createGroup(caller.id(), request))
                 .map(room -> RestResponse.status(RestResponse.Status.CREATED, room));
     }
 
@@ -45,7 +49,8 @@ public class RoomResource {
     @POST
     @Path("/direct")
     public Uni<RestResponse<RoomView>> direct(@Valid @NotNull DirectRoomRequest request) {
-        return rooms.direct(caller.id(), request.userId())
+        return limits.createRoom(caller.id())
+                .chain(() -> rooms.direct(caller.id(), request.userId()))
                 .map(outcome -> RestResponse.status(
                         outcome.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, outcome.room()));
     }
