@@ -1,7 +1,8 @@
 package dev.chat.room;
 
+import dev.chat.common.Names;
+import dev.chat.common.VisibleName;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
@@ -11,7 +12,12 @@ import java.util.UUID;
  * 500 is a sanity bound on one request, not a room size limit.
  */
 public record CreateRoomRequest(
-        @NotNull @Size(min = 1, max = 100) @Pattern(regexp = "(?sU).*\\S.*", message = "must not be blank")
-        String name,
+        @NotNull @Size(min = 1, max = 100) @VisibleName String name,
 
-        @Size(max = 500) List<@NotNull UUID> memberIds) {}
+        @Size(max = 500) List<@NotNull UUID> memberIds) {
+
+    /** Invisible edges go before validation: the stored name is the validated one. */
+    public CreateRoomRequest {
+        name = Names.clean(name);
+    }
+}
