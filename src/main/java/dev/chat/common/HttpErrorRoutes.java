@@ -21,8 +21,9 @@ public class HttpErrorRoutes {
     }
 
     void install(@Observes Router router) {
-        // Runs before every other route: reject a declared oversize body before anything reads it.
-        router.route().order(Integer.MIN_VALUE).handler(rc -> {
+        // Runs before every other route but SecurityHeaders (which must see every response, this 413 too):
+        // reject a declared oversize body before anything reads it.
+        router.route().order(Integer.MIN_VALUE + 1).handler(rc -> {
             String length = rc.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && isOver(length)) {
                 rc.response().putHeader(HttpHeaders.CONNECTION, "close");
