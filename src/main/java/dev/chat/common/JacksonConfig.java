@@ -46,6 +46,10 @@ public class JacksonConfig implements ObjectMapperCustomizer {
                     .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
+        // Ids (UUID) and other scalars read from strings: "" (or a NUL, which Jackson trims to "") is no id,
+        // not an absent one. By default Jackson turns it into null, and an optional id silently disappears.
+        mapper.coercionConfigFor(LogicalType.OtherScalar)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         // Strings stay strings, enums are parsed from strings: undo the String-shape ban for those two.
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
         mapper.coercionConfigFor(LogicalType.Enum).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
@@ -54,7 +58,11 @@ public class JacksonConfig implements ObjectMapperCustomizer {
                 .addDeserializer(String.class, new NoNulStringDeserializer()));
     }
 
-    /** PostgreSQL cannot store U+0000 in text: refuse it as bad input (400 naming the field), not a 500 later. */
+    /**
+     * Text PostgreSQL cannot store faithfully is bad input (400 naming the field), not a 500 or a silent
+     * change later: U+0000, and an unpaired surrogate ({@code "\\uD800"} is valid JSON but no character;
+     * encoding it to UTF-8 would store a "?").
+     */
     private static final class NoNulStringDeserializer extends StringDeserializer {
         @Override
         public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
@@ -62,7 +70,24 @@ public class JacksonConfig implements ObjectMapperCustomizer {
             if (value != null && value.indexOf('\u0000') >= 0) {
                 throw context.weirdStringException(value, String.class, "contains a NUL character");
             }
+            if (value != null && hasUnpairedSurrogate(value)) {
+                throw context.weirdStringException(value, String.class, "contains an unpaired surrogate");
+            }
             return value;
+        }
+
+        private static boolean hasUnpairedSurrogate(String value) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
