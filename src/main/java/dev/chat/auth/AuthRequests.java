@@ -1,5 +1,7 @@
 package dev.chat.auth;
 
+import dev.chat.common.Names;
+import dev.chat.common.VisibleName;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -24,9 +26,15 @@ public final class AuthRequests {
             @NotNull @Size(min = 8, max = 128) String password,
 
             @Size(min = 1, max = 64)
-            @Pattern(regexp = "(?sU).*\\S.*", message = "must not be blank")
+            @VisibleName
             @Schema(pattern = "\\S", description = "Not blank; defaults to the username.", examples = "Alice")
-            String displayName) {}
+            String displayName) {
+
+        /** Invisible edges go before validation: the stored name is the validated one. */
+        public Register {
+            displayName = Names.clean(displayName);
+        }
+    }
 
     /** Login checks no format: a malformed username is simply unknown, and gets the same 401. */
     @Schema(name = "LoginRequest")

@@ -2,6 +2,7 @@ package dev.chat.auth;
 
 import dev.chat.common.Caller;
 import dev.chat.common.Problem;
+import dev.chat.limits.Limits;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
@@ -24,10 +25,12 @@ public class AuthResource {
 
     private final AuthService auth;
     private final Caller caller;
+    private final Limits limits;
 
-    AuthResource(AuthService auth, Caller caller) {
+    AuthResource(AuthService auth, Caller caller, Limits limits) {
         this.auth = auth;
         this.caller = caller;
+        this.limits = limits;
     }
 
     @POST
@@ -43,7 +46,9 @@ public class AuthResource {
             description = "The username is taken.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Uni<RestResponse<Tokens>> register(@Valid @NotNull AuthRequests.Register request) {
-        return auth.register(request).map(tokens -> RestResponse.status(RestResponse.Status.CREATED, tokens));
+        return limits.register()
+                .chain(() -> auth.register(request))
+                .map(tokens -> RestResponse.status(RestResponse.Status.CREATED, tokens));
     }
 
     @POST
@@ -59,7 +64,7 @@ public class AuthResource {
             description = "Wrong username or password (the same answer for both).",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Uni<Tokens> login(@Valid @NotNull AuthRequests.Login request) {
-        return auth.login(request);
+        return limits.login(request.username()).chain(() -> auth.login(request));
     }
 
     @POST

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -27,30 +28,32 @@ public class AuthService {
     private final UserRepository users;
     private final RefreshTokenRepository refreshTokens;
     private final WsTicketRepository tickets;
+    private final TokenFamilyRepository families;
     private final TokenService tokens;
     private final PasswordHasher hasher;
-    private final LoginThrottle throttle;
     private final Duration ticketTtl;
 
     AuthService(
             UserRepository users,
             RefreshTokenRepository refreshTokens,
             WsTicketRepository tickets,
+            TokenFamilyRepository families,
             TokenService tokens,
             PasswordHasher hasher,
-            LoginThrottle throttle,
             ChatConfig config) {
         this.users = users;
         this.refreshTokens = refreshTokens;
         this.tickets = tickets;
+        this.families = families;
         this.tokens = tokens;
         this.hasher = hasher;
-        this.throttle = throttle;
         this.ticketTtl = config.auth().wsTicketTtl();
     }
 
+    /** The caller has passed {@code Limits.register} (per client address). */
     public Uni<Tokens> register(AuthRequests.Register request) {
-        String username = request.username().toLowerCase();
+        // Locale.ROOT: under a Turkish default locale "I".toLowerCase() is a dotless i, a different name.
+        String username = request.username().toLowerCase(Locale.ROOT);
         return Panache.withSession(() -> users.findByUsername(username))
                 .chain(existing ->
                         existing != null ? Uni.createFrom().failure(taken()) : hasher.hash(request.password()))
@@ -58,72 +61,85 @@ public class AuthService {
                     User user = new User();
                     user.id = UUID.randomUUID();
                     user.username = username;
-                    user.displayName = request.displayName() != null
-                            ? request.displayName().strip()
-                            : username;
+                    // Already cleaned of invisible edges by the request record, and validated as visible.
+                    user.displayName = request.displayName() != null ? request.displayName() : username;
                     user.passwordHash = hash;
                     user.createdAt = Times.now();
                     // Flush now so that a concurrent registration of the same name fails here, as a 409.
-                    return users.persistAndFlush(user).chain(saved -> tokens.issue(saved, UUID.randomUUID()));
+                    return users.persistAndFlush(user).chain(tokens::startSession);
                 }))
                 .onFailure(e -> Db.isUniqueViolation(e, USERNAME_INDEX))
                 .transform(e -> taken());
     }
 
+    /**
+     * The caller has passed {@code Limits.login} (per username and address), which counts every attempt
+     * before this hashes anything: parallel guesses cannot outrun the count.
+     */
     public Uni<Tokens> login(AuthRequests.Login request) {
-        throttle.check(request.username());
         return Panache.withSession(() -> users.findByUsername(request.username()))
                 .chain(user -> hasher.matches(request.password(), user != null ? user.passwordHash : null)
                         .map(ok -> ok ? user : null))
-                .chain(user -> {
-                    if (user == null) {
-                        throttle.failed(request.username());
-                        return Uni.createFrom().failure(ProblemException.unauthorized(BAD_CREDENTIALS));
-                    }
-                    throttle.succeeded(request.username());
-                    return Panache.withTransaction(() -> tokens.issue(user, UUID.randomUUID()));
-                });
+                .chain(user -> user == null
+                        ? Uni.createFrom().failure(ProblemException.unauthorized(BAD_CREDENTIALS))
+                        : Panache.withTransaction(() -> tokens.startSession(user)));
     }
 
     /**
-     * Rotation with re-use detection. The outcome is decided and committed first (a re-use must commit the
-     * family's revocation), and only then turned into a 401.
+     * Rotation with re-use detection, serialized per family by its row lock ({@link TokenFamilyRepository#lock}).
+     * The outcome is decided and committed first (a re-use must commit the family's revocation), and only
+     * then turned into a 401.
      */
     public Uni<Tokens> refresh(String refreshToken) {
         byte[] hash = Secrets.hash(refreshToken);
         Instant now = Times.now();
-        return Panache.withTransaction(() -> refreshTokens.findByHash(hash).chain(token -> {
-                    if (token == null) {
-                        return Uni.createFrom().<Tokens>nullItem();
-                    }
-                    return refreshTokens.markRotated(token.id, now).chain(rotated -> {
-                        if (rotated == 1) {
-                            return users.findById(token.userId).chain(user -> tokens.issue(user, token.familyId));
-                        }
-                        if (token.expiresAt.isAfter(now)) {
-                            // Live but already rotated (or revoked): someone holds a copy. End the whole family.
-                            return refreshTokens
-                                    .revokeFamily(token.familyId, now)
-                                    .replaceWith((Tokens) null);
-                        }
-                        return Uni.createFrom().<Tokens>nullItem();
-                    });
-                }))
+        return Panache.withTransaction(() -> refreshTokens
+                        .findByHash(hash)
+                        .chain(token -> token == null
+                                ? Uni.createFrom().<Tokens>nullItem()
+                                : families.lock(token.familyId).chain(family -> rotate(token, family, now))))
                 .onItem()
                 .ifNull()
                 .failWith(() -> ProblemException.unauthorized(BAD_REFRESH));
     }
 
+    /** Under the family lock: a new token, or null (and, for a re-used live token, the family revoked). */
+    private Uni<Tokens> rotate(RefreshToken token, TokenFamily family, Instant now) {
+        if (family == null || !family.isLive(now)) {
+            return Uni.createFrom().nullItem(); // revoked, or past the session's absolute lifetime
+        }
+        return refreshTokens.markRotated(token.id, now).chain(rotated -> {
+            if (rotated == 1) {
+                return users.findById(token.userId)
+                        .chain(user -> user == null ? Uni.createFrom().nullItem() : tokens.issue(user, family));
+            }
+            if (token.expiresAt.isAfter(now)) {
+                // Live but already rotated: someone holds a copy. End the whole family.
+                return revoke(family, now).replaceWith((Tokens) null);
+            }
+            return Uni.createFrom().nullItem();
+        });
+    }
+
     /** Ends the session the refresh token belongs to, if it is the caller's; unknown tokens change nothing. */
     public Uni<Void> logout(UUID callerId, String refreshToken) {
         byte[] hash = Secrets.hash(refreshToken);
+        Instant now = Times.now();
         return Panache.withTransaction(() -> refreshTokens
                 .findByHash(hash)
                 .chain(token -> token != null && token.userId.equals(callerId)
-                        ? refreshTokens
-                                .revokeFamily(token.familyId, Times.now())
-                                .replaceWithVoid()
+                        ? families.lock(token.familyId)
+                                .chain(family ->
+                                        family == null ? Uni.createFrom().voidItem() : revoke(family, now))
                         : Uni.createFrom().voidItem()));
+    }
+
+    /** Under the family lock: the family and every token in it, including one minted a moment ago. */
+    private Uni<Void> revoke(TokenFamily family, Instant now) {
+        if (family.revokedAt == null) {
+            family.revokedAt = now;
+        }
+        return refreshTokens.revokeFamily(family.id, now).replaceWithVoid();
     }
 
     public Uni<WsTicketView> issueTicket(UUID userId) {

@@ -7,6 +7,7 @@ import dev.chat.user.UserView;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -16,24 +17,42 @@ import java.util.UUID;
 public class TokenService {
 
     private final ChatConfig.Jwt config;
+    private final Duration sessionLifetime;
     private final RefreshTokenRepository refreshTokens;
+    private final TokenFamilyRepository families;
 
-    TokenService(ChatConfig config, RefreshTokenRepository refreshTokens) {
+    TokenService(ChatConfig config, RefreshTokenRepository refreshTokens, TokenFamilyRepository families) {
         this.config = config.jwt();
+        this.sessionLifetime = config.sessions().absoluteLifetime();
         this.refreshTokens = refreshTokens;
+        this.families = families;
     }
 
-    /** Must run inside a transaction: it stores the new refresh token in the given family. */
-    public Uni<Tokens> issue(User user, UUID familyId) {
+    /** Must run inside a transaction: starts a session (a new token family) and issues its first tokens. */
+    public Uni<Tokens> startSession(User user) {
+        TokenFamily family = new TokenFamily();
+        family.id = UUID.randomUUID();
+        family.userId = user.id;
+        family.createdAt = Times.now();
+        family.expiresAt = family.createdAt.plus(sessionLifetime);
+        return families.persist(family).chain(saved -> issue(user, saved));
+    }
+
+    /**
+     * Must run inside a transaction: stores the new refresh token in the given family. It expires with its
+     * own lifetime or with the session, whichever comes first.
+     */
+    public Uni<Tokens> issue(User user, TokenFamily family) {
         Instant now = Times.now();
         String refresh = Secrets.generate();
         RefreshToken row = new RefreshToken();
         row.id = UUID.randomUUID();
         row.userId = user.id;
-        row.familyId = familyId;
+        row.familyId = family.id;
         row.tokenHash = Secrets.hash(refresh);
         row.createdAt = now;
-        row.expiresAt = now.plus(config.refreshTokenTtl());
+        Instant own = now.plus(config.refreshTokenTtl());
+        row.expiresAt = own.isBefore(family.expiresAt) ? own : family.expiresAt;
         return refreshTokens
                 .persist(row)
                 .map(saved -> new Tokens(

@@ -1,7 +1,12 @@
 package dev.chat.common;
 
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
 import java.sql.SQLException;
+import java.util.Set;
 
 /** PostgreSQL outcomes that the services turn into answers rather than errors. */
 public final class Db {
@@ -10,7 +15,41 @@ public final class Db {
     /** "character not in repertoire": a NUL (U+0000) in a text value, e.g. from a query parameter. */
     private static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
 
+    /**
+     * SQL states that mean "the database could not serve this now", not "the request is wrong": our own
+     * statement and lock timeouts (57014 query_canceled, 55P03 lock_not_available), the server ending the
+     * session (57P01-57P03 shutdown and start-up, 25P03 idle-in-transaction timeout, 53300 too many
+     * connections) and the connection-exception class 08.
+     */
+    private static final Set<String> UNAVAILABLE_STATES =
+            Set.of("57014", "55P03", "57P01", "57P02", "57P03", "25P03", "53300", "53400");
+
+    /** What the Vert.x SQL pool says when no connection became free within its connection timeout. */
+    private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
+
     private Db() {}
+
+    /**
+     * Whether the failure means the database is slow, saturated or away: a timeout we set on purpose, a full
+     * pool queue, a refused or lost connection. Such requests are answered 503 (try again), never 500.
+     */
+    public static boolean isUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            String state = t instanceof PgException pg
+                    ? pg.getSqlState()
+                    : t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (UNAVAILABLE_STATES.contains(state) || state.startsWith("08"))) {
+                return true;
+            }
+            if (t instanceof ConnectionPoolTooBusyException
+                    || t instanceof ClosedConnectionException
+                    || t instanceof ConnectException
+                    || (t instanceof VertxException && POOL_WAIT_TIMEOUT.equals(t.getMessage()))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * Whether the failure, or any cause of it, is a unique-constraint violation on the named index. The

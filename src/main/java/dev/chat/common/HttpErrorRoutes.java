@@ -2,9 +2,11 @@ package dev.chat.common;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.util.Locale;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -21,12 +23,15 @@ public class HttpErrorRoutes {
     }
 
     void install(@Observes Router router) {
-        // Runs before every other route: reject a declared oversize body before anything reads it.
-        router.route().order(Integer.MIN_VALUE).handler(rc -> {
+        // Runs before every other route but SecurityHeaders (which must see every response, this 413 too):
+        // reject a declared oversize body before anything reads it.
+        router.route().order(Integer.MIN_VALUE + 1).handler(rc -> {
             String length = rc.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && isOver(length)) {
                 rc.response().putHeader(HttpHeaders.CONNECTION, "close");
                 Problems.write(rc.response(), Problems.of(413, ProblemMappers.detailFor(413)));
+            } else if (isNonJsonBody(rc.request())) {
+                Problems.write(rc.response(), Problems.of(415, ProblemMappers.detailFor(415)));
             } else {
                 rc.next();
             }
@@ -42,6 +47,29 @@ public class HttpErrorRoutes {
                 }
             });
         }
+    }
+
+    /**
+     * A body sent to the API under another media type than JSON. Left to the REST layer, some endpoints
+     * answered 415 and others read {@code text/plain} (or no declared type) as JSON anyway; the contract is
+     * JSON only, so the rule is stated once, here, for every endpoint.
+     */
+    static boolean isNonJsonBody(HttpServerRequest request) {
+        if (!request.path().startsWith("/api/")) {
+            return false;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        boolean hasBody = request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+                || (length != null && !length.trim().equals("0"));
+        if (!hasBody) {
+            return false;
+        }
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null) {
+            return true;
+        }
+        String media = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return !media.equals("application/json");
     }
 
     private boolean isOver(String contentLength) {

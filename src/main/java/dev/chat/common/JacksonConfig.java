@@ -20,7 +20,8 @@ import java.time.Instant;
 
 /**
  * Strict JSON in, uniform JSON out. The contract says "a number is not a string": Jackson's scalar
- * coercions are switched off, so {@code {"body": 5}} is a 400 and never a message "5". Instants are
+ * coercions are switched off, so {@code {"body": 5}} is a 400 and never a message "5"; a repeated key is a
+ * 400 too. Instants are
  * written as ISO-8601 UTC with exactly three fraction digits.
  */
 @Singleton
@@ -41,6 +42,9 @@ public class JacksonConfig implements ObjectMapperCustomizer {
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // {"body":"a","body":"b"}: which one counts would depend on the parser, and a proxy or validator in
+        // front may read the other one. Refuse it (400) instead of guessing.
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         for (LogicalType type : new LogicalType[] {
             LogicalType.Textual, LogicalType.Integer, LogicalType.Float, LogicalType.Boolean, LogicalType.Enum
         }) {
@@ -51,6 +55,10 @@ public class JacksonConfig implements ObjectMapperCustomizer {
                     .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
+        // Ids (UUID) and other scalars read from strings: "" (or a NUL, which Jackson trims to "") is no id,
+        // not an absent one. By default Jackson turns it into null, and an optional id silently disappears.
+        mapper.coercionConfigFor(LogicalType.OtherScalar)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         // Strings stay strings, enums are parsed from strings: undo the String-shape ban for those two.
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
         mapper.coercionConfigFor(LogicalType.Enum).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
@@ -59,7 +67,11 @@ public class JacksonConfig implements ObjectMapperCustomizer {
                 .addDeserializer(String.class, new NoNulStringDeserializer()));
     }
 
-    /** PostgreSQL cannot store U+0000 in text: refuse it as bad input (400 naming the field), not a 500 later. */
+    /**
+     * Text PostgreSQL cannot store faithfully is bad input (400 naming the field), not a 500 or a silent
+     * change later: U+0000, and an unpaired surrogate ({@code "\\uD800"} is valid JSON but no character;
+     * encoding it to UTF-8 would store a "?").
+     */
     private static final class NoNulStringDeserializer extends StringDeserializer {
         @Override
         public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
@@ -67,7 +79,24 @@ public class JacksonConfig implements ObjectMapperCustomizer {
             if (value != null && value.indexOf('\u0000') >= 0) {
                 throw context.weirdStringException(value, String.class, "contains a NUL character");
             }
+            if (value != null && hasUnpairedSurrogate(value)) {
+                throw context.weirdStringException(value, String.class, "contains an unpaired surrogate");
+            }
             return value;
+        }
+
+        private static boolean hasUnpairedSurrogate(String value) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -100,12 +100,28 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (Db.isUnavailable(e)) {
+            // A timeout set on purpose or a database away: the client may retry; one line, no stack trace.
+            LOG.warnf("Database unavailable: %s", rootMessage(e));
+            return Response.fromResponse(Problems.response(
+                            Problems.of(503, "The database is busy or unavailable; try again shortly.")))
+                    .header(HttpHeaders.RETRY_AFTER, 1)
+                    .build();
+        }
         if (Db.isUnstorableText(e)) {
             return Problems.response(ProblemException.badRequest("The request contains a NUL character.")
                     .toProblem());
         }
         LOG.error("Unhandled error", e);
         return Problems.response(Problems.of(500, "An unexpected error occurred."));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static Response withChallenge(Response response) {

@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Locale;
 
 /** Builds problem documents and responses, so that every error in the service has the same shape. */
 public final class Problems {
@@ -38,6 +39,6 @@ public final class Problems {
     }
 
     private static String slug(String title) {
-        return title.toLowerCase().replace(' ', '-');
+        return title.toLowerCase(Locale.ROOT).replace(' ', '-');
     }
 }

@@ -5,6 +5,7 @@ import dev.chat.common.Ids;
 import dev.chat.common.Params;
 import dev.chat.common.Problem;
 import dev.chat.common.ProblemException;
+import dev.chat.limits.Limits;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -41,11 +42,13 @@ public class MessageResource {
     private final MessageService messages;
     private final ReceiptService receipts;
     private final Caller caller;
+    private final Limits limits;
 
-    MessageResource(MessageService messages, ReceiptService receipts, Caller caller) {
+    MessageResource(MessageService messages, ReceiptService receipts, Caller caller, Limits limits) {
         this.messages = messages;
         this.receipts = receipts;
         this.caller = caller;
+        this.limits = limits;
     }
 
     /** 201 for a new message; 200 with the original when the clientMessageId was already used. */
@@ -67,7 +70,8 @@ public class MessageResource {
     public Uni<RestResponse<MessageView>> send(
             @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
             @Valid @NotNull SendMessageRequest request) {
-        return messages.send(caller.id(), Ids.parse("roomId", roomId), request)
+        return limits.send(caller.id())
+                .chain(() -> messages.send(caller.id(), Ids.parse("roomId", roomId), request))
                 .map(sent -> RestResponse.status(
                         sent.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, sent.message()));
     }
@@ -169,7 +173,8 @@ public class MessageResource {
     public Uni<Void> receipt(
             @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
             @Valid @NotNull ReceiptRequest request) {
-        return receipts.receipt(caller.id(), Ids.parse("roomId", roomId), request.type(), request.seq());
+        return limits.receipt(caller.id())
+                .chain(() -> receipts.receipt(caller.id(), Ids.parse("roomId", roomId), request.type(), request.seq()));
     }
 
     @POST
@@ -183,6 +188,7 @@ public class MessageResource {
     public Uni<Void> typing(
             @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
             @Valid @NotNull TypingRequest request) {
-        return receipts.typing(caller.id(), Ids.parse("roomId", roomId), request.typing());
+        return limits.typing(caller.id())
+                .chain(() -> receipts.typing(caller.id(), Ids.parse("roomId", roomId), request.typing()));
     }
 }

@@ -1,7 +1,8 @@
 package dev.chat.room;
 
+import dev.chat.common.Names;
+import dev.chat.common.VisibleName;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
@@ -14,9 +15,15 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record CreateRoomRequest(
         @NotNull
         @Size(min = 1, max = 100)
-        @Pattern(regexp = "(?sU).*\\S.*", message = "must not be blank")
+        @VisibleName
         @Schema(pattern = "\\S", description = "Not blank.", examples = "Team")
         String name,
 
         @Schema(description = "Other members; may be omitted, may name the creator (ignored).") @Size(max = 500)
-        List<@NotNull UUID> memberIds) {}
+        List<@NotNull UUID> memberIds) {
+
+    /** Invisible edges go before validation: the stored name is the validated one. */
+    public CreateRoomRequest {
+        name = Names.clean(name);
+    }
+}

@@ -4,6 +4,7 @@ import dev.chat.common.Caller;
 import dev.chat.common.Ids;
 import dev.chat.common.Params;
 import dev.chat.common.Problem;
+import dev.chat.limits.Limits;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -41,10 +42,12 @@ public class RoomResource {
 
     private final RoomService rooms;
     private final Caller caller;
+    private final Limits limits;
 
-    RoomResource(RoomService rooms, Caller caller) {
+    RoomResource(RoomService rooms, Caller caller, Limits limits) {
         this.rooms = rooms;
         this.caller = caller;
+        this.limits = limits;
     }
 
     @POST
@@ -57,7 +60,8 @@ public class RoomResource {
             description = "The new room.",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = RoomView.class)))
     public Uni<RestResponse<RoomView>> create(@Valid @NotNull CreateRoomRequest request) {
-        return rooms.createGroup(caller.id(), request)
+        return limits.createRoom(caller.id())
+                .chain(() -> rooms.createGroup(caller.id(), request))
                 .map(room -> RestResponse.status(RestResponse.Status.CREATED, room));
     }
 
@@ -78,7 +82,8 @@ public class RoomResource {
             description = "It already existed.",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = RoomView.class)))
     public Uni<RestResponse<RoomView>> direct(@Valid @NotNull DirectRoomRequest request) {
-        return rooms.direct(caller.id(), request.userId())
+        return limits.createRoom(caller.id())
+                .chain(() -> rooms.direct(caller.id(), request.userId()))
                 .map(outcome -> RestResponse.status(
                         outcome.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, outcome.room()));
     }

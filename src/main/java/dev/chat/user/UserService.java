@@ -42,7 +42,7 @@ public class UserService {
     @WithTransaction
     public Uni<UserView> rename(UUID id, String displayName) {
         return find(id).map(user -> {
-            user.displayName = displayName.strip();
+            user.displayName = displayName; // cleaned and validated by UpdateProfileRequest
             return UserView.of(user);
         });
     }

@@ -150,18 +150,6 @@ class AuthFlowTest {
     }
 
     @Test
-    void whenPasswordsAreGuessedTheUsernameIsThrottledWith429() {
-        Session user = newUser("guess");
-        for (int i = 0; i < 10; i++) {
-            assertProblem(login(user.username(), "guess number " + i), 401);
-        }
-        assertProblem(login(user.username(), PASSWORD), 429).header("Retry-After", matchesPattern("[1-9][0-9]*"));
-        // Other users are not affected.
-        Session other = newUser("bystander");
-        login(other.username(), PASSWORD).statusCode(200);
-    }
-
-    @Test
     void shouldRotateRefreshTokens() {
         Session user = newUser("rot");
         String next = refresh(user.refreshToken())

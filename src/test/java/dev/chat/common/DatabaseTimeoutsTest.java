@@ -1,0 +1,106 @@
+package dev.chat.common;
+
+import static dev.chat.support.ProblemAssertions.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chat.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The timeouts are set on purpose and answered 503 problem+json with Retry-After, quickly: a request stuck
+ * behind a lock, or waiting for a pool connection that does not come, is not a 500 and not a hang.
+ */
+@QuarkusTest
+class DatabaseTimeoutsTest {
+
+    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration POOL_WAIT = Duration.ofSeconds(5);
+    private static final int POOL_SIZE = 20;
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void shouldOpenEveryPoolConnectionWithTheServerSideTimeouts() {
+        SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            assertEquals("1min", show(connection, "statement_timeout")); // %test; 10s in production
+            assertEquals("3s", show(connection, "lock_timeout"));
+            assertEquals("30s", show(connection, "idle_in_transaction_session_timeout"));
+        } finally {
+            connection.closeAndAwait();
+        }
+    }
+
+    @Test
+    void whenARowStaysLockedTheRequestGets503AfterTheLockTimeout() {
+        Api.Session me = Api.newUser("locked");
+        SqlConnection holder = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        Transaction tx = holder.begin().await().atMost(Duration.ofSeconds(10));
+        try {
+            holder.preparedQuery("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+                    .execute(Tuple.of(UUID.fromString(me.id())))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
+            long start = System.nanoTime();
+            assertProblem(
+                            me.as()
+                                    .body(Map.of("displayName", "blocked"))
+                                    .patch("/api/users/me")
+                                    .then(),
+                            503)
+                    .header("Retry-After", "1");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(LOCK_TIMEOUT.plusSeconds(3)) < 0, "took " + took);
+        } finally {
+            tx.rollback().await().atMost(Duration.ofSeconds(10));
+            holder.closeAndAwait();
+        }
+        me.as()
+                .get("/api/users/me")
+                .then()
+                .statusCode(200)
+                .body("displayName", org.hamcrest.Matchers.is(me.username()));
+    }
+
+    @Test
+    void whenThePoolIsExhaustedTheRequestGets503AfterThePoolWait() {
+        Api.Session me = Api.newUser("starved");
+        List<SqlConnection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < POOL_SIZE; i++) {
+                held.add(pool.getConnection().await().atMost(Duration.ofSeconds(10)));
+            }
+            long start = System.nanoTime();
+            assertProblem(me.as().get("/api/users/me").then(), 503);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(POOL_WAIT.plusSeconds(3)) < 0, "took " + took);
+        } finally {
+            held.forEach(SqlConnection::closeAndAwait);
+        }
+        me.as().get("/api/users/me").then().statusCode(200);
+    }
+
+    private static String show(SqlConnection connection, String setting) {
+        return connection
+                .query("SHOW " + setting)
+                .execute()
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .iterator()
+                .next()
+                .getString(0);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.chat.limits;
+
+import static dev.chat.support.Api.PASSWORD;
+import static dev.chat.support.Api.uniqueName;
+import static dev.chat.support.FromAddress.from;
+import static dev.chat.support.ProblemAssertions.assertProblem;
+import static org.hamcrest.Matchers.matchesPattern;
+
+import dev.chat.support.Api;
+import dev.chat.support.FromAddress;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every limit answers 429 problem+json with Retry-After once its bucket is empty, and one client's empty bucket
+ * is nobody else's. In-process limits (chat.fanout=local); {@link RedisLimitsTest} runs the shared ones.
+ */
+@QuarkusTest
+@TestProfile(DeliberateLimits.class)
+class LimitsTest {
+
+    @Test
+    void whenAHundredWrongPasswordsArriveAtOnceOnlyTheLimitIsHashedAndTheOwnerStillLogsInFromElsewhere()
+            throws Exception {
+        LimitScenarios.parallelGuessesThenOwnerFromAnotherAddress(DeliberateLimits.LOGIN_BURST);
+    }
+
+    @Test
+    void shouldLimitRegistrationsPerAddress() {
+        String address = FromAddress.fresh();
+        for (int i = 0; i < DeliberateLimits.REGISTER_BURST; i++) {
+            register(address).statusCode(201);
+        }
+        assertLimited(register(address));
+        register(FromAddress.fresh()).statusCode(201); // another address is not affected
+    }
+
+    @Test
+    void shouldLimitSendsPerUser() {
+        LimitScenarios.sendsPerUser(DeliberateLimits.SEND_BURST);
+    }
+
+    @Test
+    void shouldLimitTypingPerUser() {
+        Api.Session me = newUser();
+        String room = room(me);
+        exhaust(
+                DeliberateLimits.TYPING_BURST,
+                204,
+                () -> me.as()
+                        .body(Map.of("typing", true))
+                        .post("/api/rooms/{roomId}/typing", room)
+                        .then());
+    }
+
+    @Test
+    void shouldLimitReceiptsPerUser() {
+        Api.Session me = newUser();
+        String room = room(me);
+        exhaust(
+                DeliberateLimits.RECEIPT_BURST,
+                204,
+                () -> me.as()
+                        .body(Map.of("type", "read", "seq", 0))
+                        .post("/api/rooms/{roomId}/receipts", room)
+                        .then());
+    }
+
+    @Test
+    void shouldLimitRoomCreationPerUser() {
+        Api.Session me = newUser();
+        Api.Session other = newUser();
+        for (int i = 0; i < DeliberateLimits.ROOM_BURST; i++) {
+            room(me);
+        }
+        assertLimited(
+                me.as().body(Map.of("name", "one too many")).post("/api/rooms").then());
+        assertLimited(me.as()
+                .body(Map.of("userId", other.id()))
+                .post("/api/rooms/direct")
+                .then());
+        me.as().get("/api/rooms").then().statusCode(200); // reading is not limited
+        room(other);
+    }
+
+    /** {@code burst} calls pass, the next one is refused. */
+    private static void exhaust(int burst, int passed, Supplier<ValidatableResponse> call) {
+        for (int i = 0; i < burst; i++) {
+            call.get().statusCode(passed);
+        }
+        assertLimited(call.get());
+    }
+
+    static ValidatableResponse assertLimited(ValidatableResponse response) {
+        return assertProblem(response, 429).header("Retry-After", matchesPattern("[1-9][0-9]*"));
+    }
+
+    private static ValidatableResponse register(String address) {
+        return from(address)
+                .body(Map.of("username", uniqueName("lim"), "password", PASSWORD))
+                .post("/api/auth/register")
+                .then();
+    }
+
+    private static Api.Session newUser() {
+        return Api.session(register(FromAddress.fresh()).statusCode(201));
+    }
+
+    private static String room(Api.Session owner) {
+        return owner.as()
+                .body(Map.of("name", "limited"))
+                .post("/api/rooms")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+}
