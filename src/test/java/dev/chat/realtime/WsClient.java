@@ -26,7 +26,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class WsClient implements AutoCloseable {
 
-    static final long WAIT_MS = 5000;
+    /** Generous for a 2-core machine shared with builds, where an event loop was seen starved for 5 s. */
+    static final long WAIT_MS = 10_000;
     /** How long "nothing arrives" is watched for. */
     static final long QUIET_MS = 700;
 

@@ -85,7 +85,12 @@ public final class Instance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitReady(Duration.ofSeconds(120));
+        try {
+            awaitReady(Duration.ofSeconds(120));
+        } catch (RuntimeException | Error notReady) {
+            kill(); // a caller that never got the instance could not stop it
+            throw notReady;
+        }
     }
 
     private void awaitReady(Duration limit) {
