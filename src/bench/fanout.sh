@@ -14,6 +14,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 RECEIVERS="${RECEIVERS:-500}"
 PREFIX="bench-$$"
 run() { # title, then run.sh environment
+  # the previous configuration's server may still be releasing its port
+  for _ in $(seq 30); do (exec 3<>/dev/tcp/127.0.0.1/8199) 2>/dev/null || break; sleep 1; done
   echo
   echo "######## $1"
   shift

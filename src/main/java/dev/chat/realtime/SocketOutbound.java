@@ -19,8 +19,10 @@ import org.jboss.logging.Logger;
  * frame over a Buffer, so every recipient's write shares the publisher's one encoding. It is reached by
  * reflection (there is no public accessor); if a Quarkus upgrade renames the field, {@link #direct()} turns
  * false, a warning says so, and frames go through {@code sendText} (correct, only slower).
- * {@code SocketOutboundTest} fails when the direct path is not in use. Measured in
- * {@code src/bench/RESULTS.md} ("direct write"): the shared-Buffer write against one shared String per event.
+ * {@code SocketOutboundTest} fails when the direct path is not in use. Not yet measured against one shared
+ * String per event on a quiet machine: {@code src/bench/fanout.sh} has that configuration
+ * ({@code -Dchat.bench.shared-string=true}); until its figures are in {@code src/bench/RESULTS.md}, the reason
+ * is the per-recipient UTF-8 encode and copy that this write avoids.
  */
 @RegisterForReflection(classNames = "io.quarkus.websockets.next.runtime.WebSocketConnectionImpl", fields = true)
 final class SocketOutbound implements Outbound {
