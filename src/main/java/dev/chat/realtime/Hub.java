@@ -98,6 +98,20 @@ final class Hub implements RoomDispatcher.Host {
     void open(LiveConnection connection) {
         connections.add(connection);
         hubs.opened(connection);
+        // A connection without `ready` after this long is a bug or a starved machine: say which rooms query
+        // it waits for, so that the next occurrence can be told apart (a test saw one, not explained yet).
+        hubs.vertx()
+                .setTimer(
+                        5000,
+                        id -> execute(() -> {
+                            if (connection.loading() && !connection.closed()) {
+                                LOG.warnf(
+                                        "Connection %s of user %s has no ready after 5 s (hub thread %s)",
+                                        connection.id(),
+                                        connection.userId(),
+                                        Thread.currentThread().getName());
+                            }
+                        }));
         hubs.queries()
                 .roomsOf(connection.userId())
                 .subscribe()

@@ -13,9 +13,9 @@ import java.util.function.Consumer;
  * One open WebSocket of a user, with its bounded outbound queue (Mattermost {@code web_conn.go}: a bounded
  * send queue, and a connection that lets it fill up is dropped rather than slowing anyone else).
  *
- * <p>Lives on its hub, which is the event loop of its socket: everything here is touched on that one
- * thread, writes included, except {@link #lastHeard} (inbound frames; same loop, but volatile so that the
- * silence sweep needs no such argument).
+ * <p>Lives on its hub, the event loop its {@code @OnOpen} ran on: everything here is touched on that thread
+ * except the queue counters, which write completions decrement on the socket's own loop (normally the same
+ * one; atomics, so that nothing depends on it), and {@link #lastHeard} (inbound frames).
  */
 final class LiveConnection {
 
@@ -27,8 +27,8 @@ final class LiveConnection {
     private final int maxMessages;
     private final long maxBytes;
     private final Consumer<LiveConnection> onOverflow;
-    private int queued;
-    private long queuedBytes;
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastHeard = System.nanoTime();
 
     /**
@@ -167,13 +167,13 @@ final class LiveConnection {
     /** Counts a frame into the bound, or declares the connection a slow consumer. */
     private boolean admit(Buffer frame) {
         int length = frame.length();
-        if (queued >= maxMessages || queuedBytes + length > maxBytes) {
+        if (queued.get() >= maxMessages || queuedBytes.get() + length > maxBytes) {
             markClosed();
             onOverflow.accept(this);
             return false;
         }
-        queued++;
-        queuedBytes += length;
+        queued.incrementAndGet();
+        queuedBytes.addAndGet(length);
         return true;
     }
 
@@ -181,8 +181,8 @@ final class LiveConnection {
     private void write(Buffer frame) {
         int length = frame.length();
         outbound.write(frame, () -> {
-            queued--;
-            queuedBytes -= length;
+            queued.decrementAndGet();
+            queuedBytes.addAndGet(-length);
         });
     }
 }
