@@ -130,7 +130,9 @@ class QueryPlanTest {
                 "room-list-100k-unread",
                 RoomListQuery.SQL,
                 Tuple.from(Arrays.asList(UUID.fromString(newcomer.id()), null, null, (long) PAGE + 1)));
-        assertTrue(plan.contains("on messages_room_seq"), plan);
+        // A bitmap ("Bitmap Index Scan on messages_room_seq") or a plain index scan ("using messages_room_seq"),
+        // as the statistics of the moment make the planner choose: both count by index range.
+        assertTrue(plan.contains("messages_room_seq"), plan);
         assertFalse(plan.contains("Seq Scan on messages"), plan);
     }
 
