@@ -249,10 +249,16 @@ class GracefulShutdownIT {
             artifact.load(in);
         }
         Path path = Path.of("target").resolve(artifact.getProperty("path"));
+        // The held send waits on a room lock for the whole drain (seconds): longer than the production lock
+        // timeout (3 s), which would answer it 503 instead of letting it finish.
+        String lockTimeout = "-Dquarkus.datasource.reactive.additional-properties.lock_timeout=60s";
         List<String> command = "native".equals(artifact.getProperty("type"))
-                ? List.of(path.toString())
+                ? List.of(path.toString(), lockTimeout)
                 : List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", path.toString());
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        lockTimeout,
+                        "-jar",
+                        path.toString());
         Map<String, String> keys = DevKeysConfigSource.generate();
         Path privateKey = Files.writeString(work.resolve("private.pem"), keys.get(DevKeysConfigSource.SIGN_KEY));
         Path publicKey = Files.writeString(work.resolve("public.pem"), keys.get(DevKeysConfigSource.VERIFY_KEY));

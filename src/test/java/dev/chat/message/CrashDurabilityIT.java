@@ -35,7 +35,8 @@ class CrashDurabilityIT {
     @Test
     void afterASigkillEveryAcknowledgedMessageIsStoredOnceGapFreeAndRetriesReturnTheOriginal() throws Exception {
         ExternalServices.require();
-        Map<String, String> env = Instance.env(ExternalServices.freshDatabase(), Instance.keys());
+        Map<String, String> env =
+                Instance.env(ExternalServices.freshDatabase(), Instance.keys(), Instance.generousLimits());
         try (Instance instance = Instance.start("crash", env)) {
             var owner = instance.request()
                     .body(Map.of("username", Api.uniqueName("crash"), "password", Api.PASSWORD))

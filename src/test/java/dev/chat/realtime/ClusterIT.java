@@ -56,7 +56,8 @@ class ClusterIT {
                         "CHAT_REDIS_HEARTBEAT", "PT0.2S",
                         "CHAT_REDIS_INSTANCE_TTL", "PT2S",
                         "CHAT_PRESENCE_OFFLINE_GRACE", "PT0S",
-                        "CHAT_WS_REORDER_WAIT", "PT0.5S"));
+                        "CHAT_WS_REORDER_WAIT", "PT0.5S"),
+                Instance.generousLimits());
         a = Instance.start("a", env);
         b = Instance.start("b", env);
         vertx = Vertx.vertx();

@@ -61,6 +61,18 @@ public final class Instance implements AutoCloseable {
         }
     }
 
+    /**
+     * Request limits out of the way: these tests register many users and send many messages from one address
+     * in seconds; the limits themselves are tested in {@code dev.chat.limits}.
+     */
+    public static Map<String, String> generousLimits() {
+        Map<String, String> limits = new HashMap<>();
+        for (String limit : new String[] {"LOGIN", "REGISTER", "SEND", "TYPING", "RECEIPTS", "ROOM_CREATION"}) {
+            limits.put("CHAT_LIMITS_" + limit, "100000/1s");
+        }
+        return limits;
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
