@@ -39,15 +39,6 @@ public class LocalFanout implements Fanout {
         listeners.remove(listener);
     }
 
-    /** What came over the carrier: to every listener, as if published here. */
-    void carried(RoomEvent event) {
-        publish(event);
-    }
-
-    void carried(PresenceEvent event) {
-        publish(event);
-    }
-
     void carrierRestored() {
         listeners.forEach(FanoutListener::onCarrierRestored);
     }

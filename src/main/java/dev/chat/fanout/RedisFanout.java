@@ -221,10 +221,11 @@ public class RedisFanout implements Fanout {
         if (instanceId.equals(decoded.origin())) {
             return; // delivered locally when it was published
         }
+        // Another instance's event: to this instance's listener, as if it had been published here.
         if (decoded.room() != null) {
-            local.carried(decoded.room());
+            local.publish(decoded.room());
         } else {
-            local.carried(decoded.presence());
+            local.publish(decoded.presence());
         }
     }
 }

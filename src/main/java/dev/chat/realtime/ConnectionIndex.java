@@ -40,8 +40,4 @@ final class ConnectionIndex {
     Collection<LiveConnection> all() {
         return byId.values();
     }
-
-    int size() {
-        return byId.size();
-    }
 }

@@ -180,8 +180,4 @@ public class Hubs implements FanoutListener {
     Counter resyncs() {
         return resyncs;
     }
-
-    int hubCount() {
-        return all.size();
-    }
 }
