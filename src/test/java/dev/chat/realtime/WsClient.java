@@ -36,14 +36,24 @@ final class WsClient implements AutoCloseable {
     private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<JsonObject> presence = new LinkedBlockingQueue<>();
     private final CompletableFuture<Short> closed = new CompletableFuture<>();
+    /**
+     * A frame the handler could not take (not JSON, or not what asyncapi.yaml describes). An exception
+     * thrown in a Vert.x handler is only logged, so the frame would silently vanish and the test would
+     * report "no frame" instead of the real fault: it is kept here and every later wait fails with it.
+     */
+    private volatile Throwable refused;
 
     private WsClient(WebSocketClient client, WebSocket socket) {
         this.client = client;
         this.socket = socket;
         socket.textMessageHandler(text -> {
-            JsonObject frame = new JsonObject(text);
-            dev.chat.support.FrameSchemas.check(frame); // every frame must be one asyncapi.yaml describes
-            ("presence".equals(frame.getString("type")) ? presence : frames).add(frame);
+            try {
+                JsonObject frame = new JsonObject(text);
+                dev.chat.support.FrameSchemas.check(frame); // every frame must be one asyncapi.yaml describes
+                ("presence".equals(frame.getString("type")) ? presence : frames).add(frame);
+            } catch (Throwable e) {
+                refused = new AssertionError("Frame refused by the client: " + text, e);
+            }
         });
         socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
     }
@@ -186,15 +196,19 @@ final class WsClient implements AutoCloseable {
         client.close();
     }
 
-    private static JsonObject take(LinkedBlockingQueue<JsonObject> queue, String what) {
+    private JsonObject take(LinkedBlockingQueue<JsonObject> queue, String what) {
         JsonObject frame = poll(queue, WAIT_MS);
         assertNotNull(frame, "no " + what + " within " + WAIT_MS + " ms");
         return frame;
     }
 
-    private static JsonObject poll(LinkedBlockingQueue<JsonObject> queue, long ms) {
+    private JsonObject poll(LinkedBlockingQueue<JsonObject> queue, long ms) {
         try {
-            return queue.poll(ms, TimeUnit.MILLISECONDS);
+            JsonObject frame = queue.poll(ms, TimeUnit.MILLISECONDS);
+            if (refused != null) {
+                throw new AssertionError(refused.getMessage(), refused.getCause());
+            }
+            return frame;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
