@@ -14,6 +14,13 @@ import java.util.UUID;
  */
 record RoomCursor(Instant lastActivity, UUID id) {
 
+    /**
+     * Activity times are real clock readings. A forged cursor far outside them would be a valid Instant but
+     * out of PostgreSQL's timestamp range, failing the query instead of the request.
+     */
+    private static final long LATEST_MILLIS =
+            Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+
     String encode() {
         String raw = lastActivity.toEpochMilli() + ":" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
@@ -31,7 +38,11 @@ record RoomCursor(Instant lastActivity, UUID id) {
             if (colon < 1 || id.length() != 36) {
                 throw invalid();
             }
-            return new RoomCursor(Instant.ofEpochMilli(Long.parseLong(raw.substring(0, colon))), UUID.fromString(id));
+            long millis = Long.parseLong(raw.substring(0, colon));
+            if (millis < 0 || millis > LATEST_MILLIS) {
+                throw invalid();
+            }
+            return new RoomCursor(Instant.ofEpochMilli(millis), UUID.fromString(id));
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw invalid();
         }
