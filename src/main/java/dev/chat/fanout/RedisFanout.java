@@ -167,8 +167,8 @@ public class RedisFanout implements Fanout {
     }
 
     private void lost(RedisConnection connection, Throwable failure) {
-        if (connection != subscriber) {
-            return; // an old connection's late news
+        if (stopped || connection != subscriber) {
+            return; // our own close at shutdown, or an old connection's late news
         }
         subscriber = null;
         subscribed = false;
