@@ -340,8 +340,49 @@ class ClusterIT {
         }
     }
 
+    /**
+     * Redis drops a pub/sub client whose output buffer passes its limit (a subscriber that fell behind). Here
+     * the limit is made tiny and one oversized publication goes over it: Redis itself closes both instances'
+     * subscriptions, as it would a slow one's. Each instance must notice, subscribe again and re-read its
+     * rooms, with no restart of anything; the garbage publication is ignored.
+     */
     @Test
     @Order(6)
+    void aSubscriptionRedisDropsForFallingBehindIsReplacedByItself() {
+        User alice = register(a);
+        User bob = register(b);
+        try (WsClient aliceWs = connect(a, alice);
+                WsClient bobWs = connect(b, bob)) {
+            String room = createRoom(a, alice, bob);
+            aliceWs.next(EventType.MEMBER_ADDED);
+            bobWs.next(EventType.MEMBER_ADDED);
+            double before = resubscriptions(b);
+
+            String limit = redis.cli("CONFIG", "GET", "client-output-buffer-limit");
+            redis.cli("CONFIG", "SET", "client-output-buffer-limit", "pubsub 1024 1024 0");
+            try {
+                // Every instance subscribes to every channel: this reaches (and overflows) both subscribers.
+                String subscribers = redis.cli("PUBLISH", "chat:room:0", "x".repeat(64 * 1024));
+                assertEquals("2", subscribers, "both instances were subscribed");
+                awaitResubscribed(b, before);
+            } finally {
+                redis.cli(
+                        "CONFIG",
+                        "SET",
+                        "client-output-buffer-limit",
+                        limit.lines().skip(1).findFirst().orElseThrow());
+            }
+            awaitHealth(b, "UP");
+            send(a, alice, room, "after the drop");
+            assertEquals(
+                    "after the drop",
+                    bobWs.next(EventType.MESSAGE_CREATED).getJsonObject("data").getString("body"));
+            aliceWs.next(EventType.MESSAGE_CREATED);
+        }
+    }
+
+    @Test
+    @Order(7)
     void theUsersOfAnInstanceKilledWithSigkillGoOfflineForEveryoneElse() {
         User alice = register(a);
         User bob = register(b);
@@ -448,6 +489,29 @@ class ClusterIT {
             }
         }
         throw new AssertionError("redis-fanout never " + status + " on port " + instance.port());
+    }
+
+    private static double resubscriptions(Instance instance) {
+        String metrics = instance.request().get("/q/metrics").asString();
+        return metrics.lines()
+                .filter(line -> line.startsWith("chat_redis_resubscriptions_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private static void awaitResubscribed(Instance instance, double before) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (resubscriptions(instance) <= before) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no resubscription on port " + instance.port());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     private static String redisStatus(String health) {

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +104,26 @@ public final class ExternalServices {
 
         public String hosts() {
             return "redis://127.0.0.1:" + port;
+        }
+
+        /** Runs one command with the redis-cli next to redis-server; returns what it printed. */
+        public String cli(String... command) {
+            List<String> line = new ArrayList<>(List.of(
+                    Path.of(redisServer()).resolveSibling("redis-cli").toString(), "-p", Integer.toString(port)));
+            line.addAll(List.of(command));
+            try {
+                Process cli = new ProcessBuilder(line).redirectErrorStream(true).start();
+                String out = new String(cli.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!cli.waitFor(10, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+                    throw new IllegalStateException("redis-cli " + command[0] + " failed: " + out);
+                }
+                return out.trim();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
 
         public void stop() {
