@@ -63,25 +63,33 @@ public final class PrivatePostgres implements AutoCloseable {
         return new PrivatePostgres(bin);
     }
 
-    /** initdb (trust authentication, user postgres), then start. */
+    /**
+     * initdb (trust authentication, user postgres), then start. A cluster that fails to come up is removed here:
+     * the caller never got it, so it could not close it.
+     */
     public PrivatePostgres create() {
-        if (root) {
-            run(List.of("chown", "postgres:postgres", dir.toString()));
+        try {
+            if (root) {
+                run(List.of("chown", "postgres:postgres", dir.toString()));
+            }
+            run(asServerUser(
+                    bin.resolve("initdb").toString(),
+                    "-D",
+                    data.toString(),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                    "--locale=C"));
+            start();
+            return this;
+        } catch (RuntimeException | Error failed) {
+            close();
+            throw failed;
         }
-        run(asServerUser(
-                bin.resolve("initdb").toString(),
-                "-D",
-                data.toString(),
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "--no-sync",
-                "-E",
-                "UTF8",
-                "--locale=C"));
-        start();
-        return this;
     }
 
     /** Starts the cluster and waits until it accepts connections. */
