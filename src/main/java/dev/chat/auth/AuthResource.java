@@ -112,6 +112,6 @@ public class AuthResource {
             description = "A ticket.",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = WsTicketView.class)))
     public Uni<WsTicketView> wsTicket() {
-        return auth.issueTicket(caller.id());
+        return auth.issueTicket(caller.id(), caller.tokenExpiresAt());
     }
 }

@@ -142,26 +142,38 @@ public class AuthService {
         return refreshTokens.revokeFamily(family.id, now).replaceWithVoid();
     }
 
-    public Uni<WsTicketView> issueTicket(UUID userId) {
+    /**
+     * A ticket for the access token that expires at {@code tokenExpiresAt}: it carries that expiry to the
+     * connection it opens, and is itself never valid past it (a ticket must not outlive what minted it).
+     */
+    public Uni<WsTicketView> issueTicket(UUID userId, Instant tokenExpiresAt) {
         String ticket = Secrets.generate();
         Instant now = Times.now();
         WsTicket row = new WsTicket();
         row.ticketHash = Secrets.hash(ticket);
         row.userId = userId;
-        row.expiresAt = now.plus(ticketTtl);
+        Instant ticketExpiry = now.plus(ticketTtl);
+        row.expiresAt = ticketExpiry.isBefore(tokenExpiresAt) ? ticketExpiry : tokenExpiresAt;
+        row.tokenExpiresAt = tokenExpiresAt;
         // Expired tickets are swept here, by the ones who make new ones: the table stays small without a timer.
         return Panache.withTransaction(() -> tickets.sweepExpired(now).chain(() -> tickets.persist(row)))
-                .replaceWith(new WsTicketView(ticket, ticketTtl.toSeconds()));
+                .replaceWith(new WsTicketView(
+                        ticket, Math.max(0, Duration.between(now, row.expiresAt).toSeconds())));
     }
 
-    /** Redeems a ticket once: the user id if it was valid, else null. Of two concurrent redeemers one wins. */
-    public Uni<UUID> redeemTicket(String ticket) {
+    /** Who a redeemed ticket lets in, and until when: the expiry of the access token that minted it. */
+    public record RedeemedTicket(UUID userId, Instant tokenExpiresAt) {}
+
+    /** Redeems a ticket once: its user and token expiry if it was valid, else null. Of two concurrent redeemers one wins. */
+    public Uni<RedeemedTicket> redeemTicket(String ticket) {
         byte[] hash = Secrets.hash(ticket);
         Instant now = Times.now();
         return Panache.withTransaction(() -> tickets.findById(hash)
                 .chain(found -> found == null
-                        ? Uni.createFrom().<UUID>nullItem()
-                        : tickets.consume(hash, now).map(deleted -> deleted == 1 ? found.userId : null)));
+                        ? Uni.createFrom().<RedeemedTicket>nullItem()
+                        : tickets.consume(hash, now)
+                                .map(deleted ->
+                                        deleted == 1 ? new RedeemedTicket(found.userId, found.tokenExpiresAt) : null)));
     }
 
     private static ProblemException taken() {

@@ -21,4 +21,11 @@ public class WsTicket {
 
     @Column(name = "expires_at", nullable = false)
     public Instant expiresAt;
+
+    /**
+     * The {@code exp} of the access token that minted the ticket: a connection opened with the ticket is
+     * closed (4001) then, as one opened with that token itself would be.
+     */
+    @Column(name = "token_expires_at", nullable = false)
+    public Instant tokenExpiresAt;
 }

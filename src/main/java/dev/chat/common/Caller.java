@@ -3,6 +3,7 @@ package dev.chat.common;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import java.security.Principal;
+import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -21,6 +22,14 @@ public class Caller {
             throw ProblemException.unauthorized("A valid bearer access token is required.");
         }
         return userIdOf(identity);
+    }
+
+    /** When the caller's bearer access token expires: its {@code exp}. */
+    public Instant tokenExpiresAt() {
+        if (!(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            throw ProblemException.unauthorized("A valid bearer access token is required.");
+        }
+        return Instant.ofEpochSecond(jwt.getExpirationTime());
     }
 
     /**

@@ -1,11 +1,9 @@
 package dev.chat.message;
 
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 public record EditMessageRequest(
         @NotNull
-        @Pattern(regexp = "(?sU).*\\S.*", message = "must not be blank")
         @Schema(pattern = "\\S", minLength = 1, maxLength = 4000, description = "1-4000 characters, not blank.")
         String body) {}

@@ -1,7 +1,6 @@
 package dev.chat.message;
 
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -9,7 +8,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** The body's 1-4000 bound counts characters (code points), so it is checked by {@link MessageBodies}. */
 public record SendMessageRequest(
         @NotNull
-        @Pattern(regexp = "(?sU).*\\S.*", message = "must not be blank")
         @Schema(pattern = "\\S", minLength = 1, maxLength = 4000, description = "1-4000 characters, not blank.")
         String body,
 

@@ -1,7 +1,6 @@
 package dev.chat.realtime;
 
 import dev.chat.common.Caller;
-import dev.chat.common.ChatConfig;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
@@ -16,7 +15,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import java.time.Duration;
+import java.time.Instant;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -40,14 +39,12 @@ public class ChatSocket {
     private final Hubs hubs;
     private final Frames frames;
     private final Vertx vertx;
-    private final Duration ticketConnectionLifetime;
 
-    ChatSocket(SecurityIdentity identity, Hubs hubs, Frames frames, Vertx vertx, ChatConfig config) {
+    ChatSocket(SecurityIdentity identity, Hubs hubs, Frames frames, Vertx vertx) {
         this.identity = identity;
         this.hubs = hubs;
         this.frames = frames;
         this.vertx = vertx;
-        this.ticketConnectionLifetime = config.jwt().accessTokenTtl();
     }
 
     /** On the socket's own event loop: its hub is that loop's. */
@@ -63,14 +60,16 @@ public class ChatSocket {
     }
 
     /**
-     * A connection lives no longer than the credentials that opened it: a bearer token's {@code exp}, or,
-     * for a ticket (issued against a valid access token), one access-token lifetime. The client reconnects
-     * with a fresh token. The timer is cancelled when the connection closes first.
+     * A connection lives no longer than the credentials that opened it: a bearer token's {@code exp}, or, for
+     * a ticket, the {@code exp} of the access token that minted it (stored with the ticket, so the upgrade may
+     * reach any instance). The client reconnects with a fresh token. The timer is cancelled when the
+     * connection closes first.
      */
     private void closeWhenCredentialsExpire(WebSocketConnection connection) {
-        long remainingMillis = identity.getPrincipal() instanceof JsonWebToken jwt
-                ? jwt.getExpirationTime() * 1000 - System.currentTimeMillis()
-                : ticketConnectionLifetime.toMillis();
+        Instant expiresAt = identity.getPrincipal() instanceof JsonWebToken jwt
+                ? Instant.ofEpochSecond(jwt.getExpirationTime())
+                : identity.<Instant>getAttribute(TicketIdentityProvider.TOKEN_EXPIRES_AT);
+        long remainingMillis = expiresAt.toEpochMilli() - System.currentTimeMillis();
         long timer = vertx.setTimer(Math.max(1, remainingMillis), id -> {
             if (connection.isOpen()) {
                 connection.close(TOKEN_EXPIRED).subscribe().with(ok -> {}, failure -> {});

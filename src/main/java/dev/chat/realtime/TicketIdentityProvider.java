@@ -10,9 +10,15 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Redeems a WebSocket ticket (once) into an identity whose principal name is the ticket's user id. */
+/**
+ * Redeems a WebSocket ticket (once) into an identity whose principal name is the ticket's user id, with the
+ * expiry of the access token that minted the ticket as attribute {@value #TOKEN_EXPIRES_AT}.
+ */
 @ApplicationScoped
 public class TicketIdentityProvider implements IdentityProvider<TicketAuthenticationRequest> {
+
+    /** An {@link java.time.Instant}: when the connection's credentials end ({@link ChatSocket} closes it with 4001). */
+    static final String TOKEN_EXPIRES_AT = "chat.token-expires-at";
 
     private final AuthService auth;
 
@@ -28,12 +34,13 @@ public class TicketIdentityProvider implements IdentityProvider<TicketAuthentica
     @Override
     public Uni<SecurityIdentity> authenticate(
             TicketAuthenticationRequest request, AuthenticationRequestContext context) {
-        return auth.redeemTicket(request.ticket()).map(userId -> {
-            if (userId == null) {
+        return auth.redeemTicket(request.ticket()).map(redeemed -> {
+            if (redeemed == null) {
                 throw new AuthenticationFailedException("The ticket is invalid, expired or already used.");
             }
             return QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal(userId.toString()))
+                    .setPrincipal(new QuarkusPrincipal(redeemed.userId().toString()))
+                    .addAttribute(TOKEN_EXPIRES_AT, redeemed.tokenExpiresAt())
                     .build();
         });
     }

@@ -8,10 +8,13 @@ import dev.chat.support.Api.Session;
 import dev.chat.support.OnVertx;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +37,7 @@ class WsTicketTest {
     void shouldRedeemATicketOnlyOnce() {
         Session user = newUser("once");
         String ticket = issue(user);
-        assertEquals(UUID.fromString(user.id()), redeem(ticket));
+        assertEquals(UUID.fromString(user.id()), redeem(ticket).userId());
         assertNull(redeem(ticket));
     }
 
@@ -55,7 +58,17 @@ class WsTicketTest {
         assertNull(redeem("no-such-ticket"));
     }
 
-    private UUID redeem(String ticket) {
+    @Test
+    void shouldCarryTheExpiryOfTheAccessTokenThatMintedIt() {
+        Session user = newUser("minted");
+        String ticket = issue(user);
+        AuthService.RedeemedTicket redeemed = redeem(ticket);
+        String claims =
+                new String(Base64.getUrlDecoder().decode(user.accessToken().split("\\.")[1]));
+        assertEquals(Instant.ofEpochSecond(new JsonObject(claims).getLong("exp")), redeemed.tokenExpiresAt());
+    }
+
+    private AuthService.RedeemedTicket redeem(String ticket) {
         return OnVertx.await(vertx, () -> auth.redeemTicket(ticket));
     }
 

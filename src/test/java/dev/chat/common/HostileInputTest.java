@@ -475,7 +475,11 @@ class HostileInputTest {
             values.removeIf(v -> v instanceof String s && s.length() <= 64 && !s.contains("\u0000") && !s.isEmpty());
         }
         if (f.name().equals("body")) {
-            values.removeIf(v -> v instanceof String s && !s.isBlank() && s.length() <= 4000 && !s.contains("\u0000"));
+            // Message bodies that show nothing: format characters and wide spaces only, which \\S passes.
+            values.addAll(
+                    List.of("\u200B", "\u2060", "\uFEFF", "\u3000", "\u200B\u2060\uFEFF\u3000", " \u200B\n\u3000\t"));
+            values.removeIf(
+                    v -> v instanceof String s && !Names.isBlank(s) && s.length() <= 4000 && !s.contains("\u0000"));
         }
         return values;
     }

@@ -161,6 +161,12 @@ class MessageResourceTest {
         for (Object request : new Object[] {
             Map.of("body", ""),
             Map.of("body", " \n\t "),
+            // Blank after Unicode-aware stripping: zero-width space, word joiner, BOM, ideographic space.
+            Map.of("body", "\u200B"),
+            Map.of("body", "\u2060"),
+            Map.of("body", "\uFEFF"),
+            Map.of("body", "\u3000"),
+            Map.of("body", "\u200B\u2060\uFEFF\u3000\n"),
             Map.of("body", "x".repeat(4001)),
             Map.of("body", 5),
             missing,
@@ -340,12 +346,15 @@ class MessageResourceTest {
         TestUser alice = register();
         String roomId = group(alice);
         String id = sendForId(alice, roomId, "keep");
-        as(alice)
-                .body(Map.of("body", " "))
-                .patch(MESSAGE, roomId, id)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("body"));
+        for (String blank : new String[] {" ", "\u200B", "\u2060\uFEFF", "\u3000"}) {
+            as(alice)
+                    .body(Map.of("body", blank))
+                    .patch(MESSAGE, roomId, id)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors.field", hasItem("body"));
+        }
         as(alice)
                 .body(Map.of("body", "x".repeat(4001)))
                 .patch(MESSAGE, roomId, id)

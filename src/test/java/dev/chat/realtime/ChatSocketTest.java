@@ -75,6 +75,42 @@ class ChatSocketTest {
         }
     }
 
+    /**
+     * The ticket carries the expiry of the token that minted it: the connection closes then, not one whole
+     * access-token lifetime (15 minutes) after the upgrade.
+     */
+    @Test
+    void whenTheTokenThatMintedTheTicketExpiresTheConnectionIsClosedWith4001() {
+        TestUser user = Fixtures.register();
+        Instant expiresAt = Instant.now().plusSeconds(3);
+        String shortLived = Jwt.issuer("chat-service")
+                .subject(user.id().toString())
+                .expiresAt(expiresAt)
+                .sign();
+        String ticket = Fixtures.ticket(new TestUser(user.id(), shortLived));
+        try (WsClient client = WsClient.ticket(vertx, ws, ticket)) {
+            client.ready();
+            assertEquals(4001, client.closeCode(WsClient.WAIT_MS));
+            // exp has whole seconds: the close comes at the start of the token's last second at the earliest.
+            long early = expiresAt.toEpochMilli() - System.currentTimeMillis();
+            assertTrue(early < 1000, "closed " + early + " ms before the token expired");
+        }
+    }
+
+    @Test
+    void shouldRefuseATicketWhoseMintingTokenHasExpired() throws InterruptedException {
+        TestUser user = Fixtures.register();
+        Instant expiresAt = Instant.now().plusSeconds(2);
+        String shortLived = Jwt.issuer("chat-service")
+                .subject(user.id().toString())
+                .expiresAt(expiresAt)
+                .sign();
+        String ticket = Fixtures.ticket(new TestUser(user.id(), shortLived));
+        // The ticket alone would still have most of its 30 s; the token that minted it is gone.
+        Thread.sleep(Math.max(0, expiresAt.toEpochMilli() - System.currentTimeMillis()) + 100);
+        assertEquals(401, WsClient.refused(vertx, ws, null, ticket));
+    }
+
     @Test
     void shouldAcceptTicketOnlyOnce() {
         TestUser user = Fixtures.register();

@@ -24,12 +24,12 @@ import java.util.concurrent.TimeoutException;
  * (they arrive whenever a room-mate comes or goes, and only the presence tests look at them). Every wait is
  * bounded.
  */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
 
     /** Generous for a 2-core machine shared with builds, where an event loop was seen starved for 5 s. */
-    static final long WAIT_MS = 10_000;
+    public static final long WAIT_MS = 10_000;
     /** How long "nothing arrives" is watched for. */
-    static final long QUIET_MS = 700;
+    public static final long QUIET_MS = 700;
 
     private final WebSocketClient client;
     final WebSocket socket;
@@ -58,16 +58,16 @@ final class WsClient implements AutoCloseable {
         socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
     }
 
-    static WsClient bearer(Vertx vertx, URI uri, String accessToken) {
+    public static WsClient bearer(Vertx vertx, URI uri, String accessToken) {
         return connect(vertx, options(uri, null).addHeader("Authorization", "Bearer " + accessToken));
     }
 
-    static WsClient ticket(Vertx vertx, URI uri, String ticket) {
+    public static WsClient ticket(Vertx vertx, URI uri, String ticket) {
         return connect(vertx, options(uri, ticket));
     }
 
     /** The upgrade must be refused: returns the HTTP status of the refusal. */
-    static int refused(Vertx vertx, URI uri, String authorization, String ticket) {
+    public static int refused(Vertx vertx, URI uri, String authorization, String ticket) {
         WebSocketConnectOptions options = options(uri, ticket);
         if (authorization != null) {
             options.addHeader("Authorization", authorization);
@@ -120,61 +120,61 @@ final class WsClient implements AutoCloseable {
     }
 
     /** Connects and consumes {@code ready}, which must be the first frame. */
-    JsonObject ready() {
+    public JsonObject ready() {
         JsonObject ready = next();
         assertEquals("ready", ready.getString("type"), "first frame: " + ready);
         return ready;
     }
 
     /** The next non-presence frame, waiting at most a few seconds. */
-    JsonObject next() {
+    public JsonObject next() {
         return take(frames, "frame");
     }
 
-    JsonObject next(String type) {
+    public JsonObject next(String type) {
         JsonObject frame = next();
         assertEquals(type, frame.getString("type"), "frame: " + frame);
         return frame;
     }
 
-    JsonObject nextPresence() {
+    public JsonObject nextPresence() {
         return take(presence, "presence frame");
     }
 
-    JsonObject nextPresence(java.time.Duration wait) {
+    public JsonObject nextPresence(java.time.Duration wait) {
         JsonObject frame = poll(presence, wait.toMillis());
         assertNotNull(frame, "no presence frame within " + wait);
         return frame;
     }
 
     /** Nothing (but presence) arrives within a short wait. */
-    void expectNothing() {
+    public void expectNothing() {
         assertNull(poll(frames, QUIET_MS), "unexpected frame");
     }
 
-    void expectNoPresence() {
+    public void expectNoPresence() {
         assertNull(poll(presence, QUIET_MS), "unexpected presence frame");
     }
 
-    void send(String text) {
+    public void send(String text) {
         socket.writeTextMessage(text);
     }
 
-    void sendBinary(Buffer data) {
+    public void sendBinary(Buffer data) {
         socket.writeBinaryMessage(data);
     }
 
     /** Stops reading: the socket's receive buffer fills, then the server's send buffer. */
-    void pause() {
+    public void pause() {
         socket.pause();
     }
 
-    void resume() {
+    public void resume() {
         socket.resume();
     }
 
     /** The close code the server sent, waiting at most {@code ms}. */
-    short closeCode(long ms) {
+    public short closeCode(long ms) {
         try {
             Short code = closed.get(ms, TimeUnit.MILLISECONDS);
             assertNotNull(code, "closed without a code");
@@ -184,7 +184,7 @@ final class WsClient implements AutoCloseable {
         }
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed.isDone();
     }
 

@@ -51,9 +51,14 @@ export class Api {
     return this.#session?.user ?? null;
   }
 
-  /** Lifetime of the current access token, in seconds (also how long the server keeps a ticket's socket). */
+  /** Lifetime of the current access token, in seconds. */
   get expiresIn() {
     return this.#session?.expiresIn ?? 0;
+  }
+
+  /** When the current access token expires (ms since the epoch; 0 without a session): so does a ticket's socket. */
+  get accessTokenExpiresAt() {
+    return this.#session ? this.#session.receivedAt + this.#session.expiresIn * 1000 : 0;
   }
 
   async register(username, password, displayName) {

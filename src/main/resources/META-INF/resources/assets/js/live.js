@@ -11,7 +11,11 @@ const PING_EVERY_MS = 25_000;
 const PONG_WITHIN_MS = 10_000;
 const MAX_BACKOFF_MS = 30_000;
 const TOKEN_EXPIRED = 4001;
-/** A successor is opened when this share of the connection's lifetime has passed. */
+/**
+ * A successor is opened when this share of the connection's remaining lifetime (at its `ready`) has passed. By
+ * then the session has refreshed its access token (api.js: at 80 % of its lifetime), so the successor's ticket is
+ * minted by a token that outlives the old connection's.
+ */
 const RENEW_AT = 0.9;
 const RENEW_RETRY_MS = 30_000;
 /** The replaced connection is still heard this long, for events that were on their way on it. */
@@ -28,18 +32,21 @@ export class Live {
   #renewTimer = null;
   #pingTimer = null;
   #pongTimer = null;
+  /** Per socket: when the access token that minted its ticket expires, and the server closes it (4001). */
+  #expiresAt = new WeakMap();
 
   /**
    * onReady(readyEvent) after every (re)connection, onEvent(event) for the other server events,
    * onStatus({ state: 'connecting' | 'online' | 'offline', retryInMs }) for the connection indicator;
-   * connectionLifetimeMs() tells how long the server keeps a ticket connection (the access-token lifetime).
+   * credentialsExpireAt() tells when the current access token expires: a ticket minted with it opens a
+   * connection that the server closes then.
    */
-  constructor(api, { onReady, onEvent, onStatus, connectionLifetimeMs }) {
+  constructor(api, { onReady, onEvent, onStatus, credentialsExpireAt }) {
     this.api = api;
     this.onReady = onReady;
     this.onEvent = onEvent;
     this.onStatus = onStatus;
-    this.connectionLifetimeMs = connectionLifetimeMs;
+    this.credentialsExpireAt = credentialsExpireAt;
     window.addEventListener('online', () => this.reconnectNow());
   }
 
@@ -67,19 +74,23 @@ export class Live {
     this.#connect();
   }
 
+  /** A ticket URL, and when the connection it opens will be closed (the expiry of the token that minted it). */
   async #ticketUrl() {
     const { ticket } = await this.api.request('POST', '/api/auth/ws-ticket');
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    return `${scheme}://${location.host}/ws?ticket=${encodeURIComponent(ticket)}`;
+    return {
+      url: `${scheme}://${location.host}/ws?ticket=${encodeURIComponent(ticket)}`,
+      expiresAt: this.credentialsExpireAt?.() ?? 0,
+    };
   }
 
   async #connect() {
     if (this.#connecting) return;
     this.#connecting = true;
     this.onStatus({ state: 'connecting' });
-    let url;
+    let target;
     try {
-      url = await this.#ticketUrl();
+      target = await this.#ticketUrl();
     } catch (e) {
       if (e.status !== 401) this.#retry(); // 401: the session has ended; the app shows the login form
       return;
@@ -87,11 +98,12 @@ export class Live {
       this.#connecting = false;
     }
     if (this.#stopped || this.#ws) return;
-    this.#ws = this.#open(url);
+    this.#ws = this.#open(target);
   }
 
-  #open(url) {
+  #open({ url, expiresAt }) {
     const ws = new WebSocket(url);
+    this.#expiresAt.set(ws, expiresAt);
     ws.addEventListener('message', (m) => this.#receive(ws, m.data));
     ws.addEventListener('close', (e) => this.#closed(ws, e.code));
     return ws;
@@ -144,22 +156,22 @@ export class Live {
 
   #scheduleRenewal(delayMs) {
     clearTimeout(this.#renewTimer);
-    const lifetime = this.connectionLifetimeMs?.();
-    if (!lifetime) return;
-    this.#renewTimer = setTimeout(() => this.#renew(), delayMs ?? lifetime * RENEW_AT);
+    const expiresAt = this.#ws ? this.#expiresAt.get(this.#ws) : 0;
+    if (!expiresAt) return;
+    this.#renewTimer = setTimeout(() => this.#renew(), delayMs ?? Math.max(0, expiresAt - Date.now()) * RENEW_AT);
   }
 
   async #renew() {
     if (this.#stopped || !this.#ws || this.#successor) return;
-    let url;
+    let target;
     try {
-      url = await this.#ticketUrl();
+      target = await this.#ticketUrl();
     } catch {
       this.#scheduleRenewal(RENEW_RETRY_MS);
       return;
     }
     if (this.#stopped || !this.#ws) return;
-    this.#successor = this.#open(url);
+    this.#successor = this.#open(target);
   }
 
   /** The successor is ready: it becomes the connection, the old one is closed a little later. */

@@ -20,7 +20,7 @@ const live = new Live(app.api, {
   onReady: () => resync(readyCount++ > 0).catch((e) => toast(e.message)),
   onEvent: dispatch,
   onStatus: showConnection,
-  connectionLifetimeMs: () => app.api.expiresIn * 1000,
+  credentialsExpireAt: () => app.api.accessTokenExpiresAt,
 });
 
 function setupAuth() {
