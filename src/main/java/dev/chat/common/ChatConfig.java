@@ -64,6 +64,14 @@ public interface ChatConfig {
         /** Lifetime of a single-use WebSocket ticket. */
         @WithDefault("PT30S")
         Duration wsTicketTtl();
+
+        /**
+         * How long an instance trusts that a token's user still exists before it looks again
+         * ({@code auth/ActiveUserAugmentor}): the longest a deleted account's access tokens keep working. 0
+         * looks up the user on every request.
+         */
+        @WithDefault("PT2S")
+        Duration activeUserTtl();
     }
 
     interface Ws {
