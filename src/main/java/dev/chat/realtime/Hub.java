@@ -130,7 +130,11 @@ final class Hub implements RoomDispatcher.Host {
         List<UUID> roomIds = new ArrayList<>(found.size());
         for (RealtimeQueries.RoomPosition room : found) {
             dispatcher(room.roomId(), room.position()).join(connection, room.position());
-            roomIds.add(room.roomId());
+            if (hubs.presence().isCrowded(room.memberCount())) {
+                connection.crowded(room.roomId());
+            } else {
+                roomIds.add(room.roomId());
+            }
         }
         connection.ready(hubs.frames().ready(connection.userId(), connection.id()));
         if (!connection.closed()) {
@@ -154,7 +158,7 @@ final class Hub implements RoomDispatcher.Host {
             }
         }
         if (connection.counted) {
-            hubs.presence().disconnected(connection.userId(), roomIds);
+            hubs.presence().disconnected(connection.userId(), connection.presenceRoomIds());
         }
     }
 

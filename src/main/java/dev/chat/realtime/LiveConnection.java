@@ -4,8 +4,10 @@ import io.quarkus.websockets.next.CloseReason;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -45,6 +47,8 @@ final class LiveConnection {
     private List<Buffer> beforeReady = new ArrayList<>();
 
     private Map<UUID, Long> leftWhileLoading = new HashMap<>();
+
+    private Set<UUID> crowded = Set.of();
 
     private boolean closed;
 
@@ -113,6 +117,31 @@ final class LiveConnection {
 
     List<UUID> roomIds() {
         return List.copyOf(rooms.keySet());
+    }
+
+    /** A room of its snapshot too big to announce presence through ({@link Presence#isCrowded}). */
+    void crowded(UUID roomId) {
+        if (crowded.isEmpty()) {
+            crowded = new HashSet<>();
+        }
+        crowded.add(roomId);
+    }
+
+    /**
+     * The rooms its user's going offline is announced through: those it receives but the crowded ones of its
+     * snapshot (a room joined later counts; it was small enough to be joined one member at a time).
+     */
+    List<UUID> presenceRoomIds() {
+        if (crowded.isEmpty()) {
+            return roomIds();
+        }
+        List<UUID> ids = new ArrayList<>(rooms.size());
+        for (UUID roomId : rooms.keySet()) {
+            if (!crowded.contains(roomId)) {
+                ids.add(roomId);
+            }
+        }
+        return ids;
     }
 
     /** Stops all further writes; the hub has forgotten or is forgetting this connection. */

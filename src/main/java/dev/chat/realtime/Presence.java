@@ -63,7 +63,12 @@ public class Presence implements PresenceLookup {
         return ledger.isOnline(userId);
     }
 
-    /** A connection is ready; {@code roomIds}: the user's rooms, from its snapshot. */
+    /** Whether presence goes unannounced through a room of this size ({@code chat.presence.max-room-size}). */
+    boolean isCrowded(int memberCount) {
+        return memberCount > config.maxRoomSize();
+    }
+
+    /** A connection is ready; {@code roomIds}: the user's rooms from its snapshot, but the crowded ones. */
     void connected(UUID userId, List<UUID> roomIds) {
         ledger.connected(userId).subscribe().with(connections -> {
             if (connections == 1) {
@@ -95,7 +100,7 @@ public class Presence implements PresenceLookup {
     private void expired(List<UUID> users) {
         Instant now = Times.now();
         for (UUID userId : users) {
-            queries.roomIdsOf(userId)
+            queries.presenceRoomsOf(userId, config.maxRoomSize())
                     .subscribe()
                     .with(
                             roomIds -> wentOffline(userId, roomIds, now),

@@ -24,7 +24,7 @@ import java.util.UUID;
 public class RealtimeQueries {
 
     /** A room of the user and the stream position its membership was read at. */
-    record RoomPosition(UUID roomId, long position) {}
+    record RoomPosition(UUID roomId, long position, int memberCount) {}
 
     /** A room's members at a stream position. */
     record RoomState(long position, Set<UUID> members) {}
@@ -37,21 +37,24 @@ public class RealtimeQueries {
 
     /** All rooms of the user with their positions, in one query (memberships_user index). */
     Uni<List<RoomPosition>> roomsOf(UUID userId) {
-        return pool.preparedQuery("SELECT r.id, r.last_event FROM memberships m JOIN rooms r ON r.id = m.room_id"
-                        + " WHERE m.user_id = $1")
+        return pool.preparedQuery(
+                        "SELECT r.id, r.last_event, r.member_count FROM memberships m JOIN rooms r ON r.id = m.room_id"
+                                + " WHERE m.user_id = $1")
                 .execute(Tuple.of(userId))
                 .map(rows -> {
                     List<RoomPosition> rooms = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        rooms.add(new RoomPosition(row.getUUID(0), row.getLong(1)));
+                        rooms.add(new RoomPosition(row.getUUID(0), row.getLong(1), row.getInteger(2)));
                     }
                     return rooms;
                 });
     }
 
-    Uni<List<UUID>> roomIdsOf(UUID userId) {
-        return pool.preparedQuery("SELECT room_id FROM memberships WHERE user_id = $1")
-                .execute(Tuple.of(userId))
+    /** The user's rooms that presence is announced through: those of at most {@code maxMembers} members. */
+    Uni<List<UUID>> presenceRoomsOf(UUID userId, int maxMembers) {
+        return pool.preparedQuery("SELECT m.room_id FROM memberships m JOIN rooms r ON r.id = m.room_id"
+                        + " WHERE m.user_id = $1 AND r.member_count <= $2")
+                .execute(Tuple.of(userId, maxMembers))
                 .map(rows -> {
                     List<UUID> rooms = new ArrayList<>(rows.size());
                     rows.forEach(row -> rooms.add(row.getUUID(0)));

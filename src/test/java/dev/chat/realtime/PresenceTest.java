@@ -91,6 +91,33 @@ class PresenceTest {
         }
     }
 
+    /** %test sets chat.presence.max-room-size=8: a room of 9 carries no presence, a room of 2 still does. */
+    @Test
+    void shouldNotAnnounceThroughARoomAboveTheSizeCap() {
+        TestUser alice = Fixtures.register();
+        TestUser bob = Fixtures.register();
+        TestUser carol = Fixtures.register();
+        TestUser[] crowd = new TestUser[9];
+        crowd[0] = alice;
+        crowd[1] = bob;
+        for (int i = 2; i < crowd.length; i++) {
+            crowd[i] = Fixtures.register();
+        }
+        fixtures.room(crowd);
+        fixtures.room(alice, carol);
+        try (WsClient bobWs = connect(bob);
+                WsClient carolWs = connect(carol)) {
+            WsClient aliceWs = connect(alice);
+            JsonObject online = carolWs.nextPresence();
+            assertEquals(alice.id().toString(), online.getJsonObject("data").getString("userId"));
+            bobWs.expectNoPresence();
+            aliceWs.close();
+            assertEquals(false, carolWs.nextPresence().getJsonObject("data").getBoolean("online"));
+            bobWs.expectNoPresence();
+            assertEquals(false, profile(bob, alice).getBoolean("online"), "asked for, presence is still there");
+        }
+    }
+
     private WsClient connect(TestUser user) {
         WsClient client = WsClient.bearer(vertx, ws, user.accessToken());
         client.ready();
