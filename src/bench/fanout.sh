@@ -4,7 +4,7 @@
 # same run. Per target: deliveries/s, p50/p99 send-to-receive (from the publisher issuing the message at its
 # scheduled time to a subscriber parsing the frame), and missing deliveries (expected = 2xx sends x members).
 #
-#   src/bench/fanout.sh                         # the 4 scenarios below, RUNS=3, 10 s each; QUICK=1: 1 run of 5 s
+#   src/bench/fanout.sh                         # the 4 scenarios below, RUNS=3, 8 s each; QUICK=1: 1 run of 5 s
 #   SCENARIOS="2" CONFIG=redis2 src/bench/fanout.sh   # what variants.sh does
 #
 # Scenarios: 1) 1 room x 1,000 members at 100 msg/s  2) the same at 200 msg/s  3) 100 rooms x 10 members at
@@ -17,7 +17,7 @@ source "$(dirname "$0")/lib.sh"
 need java curl psql node nginx openssl
 CONFIG="${CONFIG:-local2}"
 SCENARIOS="${SCENARIOS:-1 2 3 4}"
-SECONDS_PER_RUN="${SECONDS_PER_RUN:-$([[ "$QUICK" == 1 ]] && echo 5 || echo 10)}"
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-$([[ "$QUICK" == 1 ]] && echo 5 || echo 8)}"
 PORT=8199 PORT2=8299 NCHAN_PORT=8399
 PROCS="${PROCS:-2}" # subscriber processes; the load client needs about one core at the high rates
 bench_jar

@@ -150,6 +150,8 @@ async function main() {
     // Let the server finish what connecting caused (presence announcements to room-mates) before measuring.
     await settle(target === 'service' ? o.pids : o['nchan-pids']);
     const pids = (target === 'service' ? o.pids : o['nchan-pids']).split(',').map(Number);
+    // resident memory of the target's processes with every subscriber connected and the server settled
+    const rssKB = pids.map((p) => { try { return +/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))[1]; } catch { return 0; } });
 
     for (let i = 0; i < o.runs; i++) {
       run++;
@@ -216,7 +218,7 @@ async function main() {
         expected, got, missing: expected - got, closed,
         perS: got / Math.max(elapsed, sendS), p50: pct(hist, 0.5), p99: pct(hist, 0.99), max: pct(hist, 1),
         postP50: postLat[Math.floor(postLat.length / 2)] || NaN, frameBytes: got ? Math.round(bytes / got) : 0,
-        cpu: (ticks(pids) - cpu0) / 100 / Math.max(elapsed, sendS), connectS, ready };
+        cpu: (ticks(pids) - cpu0) / 100 / Math.max(elapsed, sendS), connectS, ready, rssKB };
       results.push(row);
       console.error(`   ${target} run ${i + 1}: ${JSON.stringify(row)}`);
       if (o.tsv) fs.appendFileSync(o.tsv, [o.label, target, o.rooms, o.members, o.rate, i + 1, row.perS.toFixed(0),

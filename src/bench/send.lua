@@ -1,6 +1,8 @@
 -- wrk script for the send scenario: each wrk thread (run with as many threads as connections) is one sender
 -- with its own token and room, read from the file $BENCH_TOKENS, line <thread number>: "token roomId".
 -- Prints one line "WRK requests seconds p50_ms p99_ms max_ms unexpected_status socket_errors".
+-- BENCH_RATE (msg/s for all threads together, with BENCH_THREADS threads): each thread waits
+-- threads/rate seconds between an answer and its next send (wrk's delay()): a paced load below saturation.
 local lines = {}
 for l in io.lines(os.getenv("BENCH_TOKENS")) do lines[#lines + 1] = l end
 local threads, n = {}, 0
@@ -16,6 +18,11 @@ function init(args)
   path = "/api/rooms/" .. room .. "/messages"
   hdr = { ["Authorization"] = "Bearer " .. tok, ["Content-Type"] = "application/json" }
   k, bad = 0, 0
+end
+
+local rate, nthreads = tonumber(os.getenv("BENCH_RATE") or "0"), tonumber(os.getenv("BENCH_THREADS") or "1")
+if rate > 0 then
+  function delay() return 1000 * nthreads / rate end
 end
 
 function request()
