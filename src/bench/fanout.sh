@@ -135,13 +135,13 @@ for (const l of labels) {
     by[t] = { perS: med(rs.map((r) => r.perS)), p50: med(rs.map((r) => r.p50)), p99: med(rs.map((r) => r.p99)),
       missing: rs.reduce((s, r) => s + r.missing, 0), expected: rs.reduce((s, r) => s + r.expected, 0),
       cpu: med(rs.map((r) => r.cpu)), post: med(rs.map((r) => r.postP50)), bytes: med(rs.map((r) => r.frameBytes)),
-      fail: rs.reduce((s, r) => s + r.fail, 0), closed: Math.max(...rs.map((r) => r.closed)) , offered: rs[0].rate * rs[0].members };
+      fail: rs.reduce((s, r) => s + r.fail, 0), codes: [...new Set(rs.flatMap((r) => Object.keys(r.failCodes || {})))].join("/"), closed: Math.max(...rs.map((r) => r.closed)) , offered: rs[0].rate * rs[0].members };
   }
   for (const t of Object.keys(by)) {
     const b = by[t], n = by.nchan;
     const rd = t === "service" && n ? f(b.perS / n.perS, 2) : "";
     const rp = t === "service" && n ? f(b.p99 / n.p99, 1) : "";
-    console.log(`| ${l} | ${f(b.offered)} | ${t} | ${f(b.perS)} | ${f(b.p50, 1)} | ${f(b.p99, 1)} | ${f(b.missing)} (of ${f(b.expected)})${b.fail ? ", " + b.fail + " sends failed" : ""}${b.closed ? ", " + b.closed + " sockets closed" : ""} | ${f(b.cpu, 2)} | ${f(b.post, 1)} | ${f(b.bytes)} | ${rd} | ${rp} |`);
+    console.log(`| ${l} | ${f(b.offered)} | ${t} | ${f(b.perS)} | ${f(b.p50, 1)} | ${f(b.p99, 1)} | ${f(b.missing)} (of ${f(b.expected)})${b.fail ? ", " + b.fail + " sends failed (" + b.codes + ")" : ""}${b.closed ? ", " + b.closed + " sockets closed" : ""} | ${f(b.cpu, 2)} | ${f(b.post, 1)} | ${f(b.bytes)} | ${rd} | ${rp} |`);
   }
 }' "$RESULTS"
 } | emit "fanout-$CONFIG"

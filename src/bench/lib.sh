@@ -128,6 +128,13 @@ bench_server() { # port log [VAR=value...]
   echo "server not ready after 60 s"; tail -30 "$logf"; exit 1
 }
 
+# The schema (Flyway runs at start): one start and stop, for scripts that seed before their measured start.
+bench_migrate() { # port
+  bench_server "$1" "$WORK/migrate.log"
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 40); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null || break; sleep 0.25; done
+}
+
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clock ticks (1/100 s)
 

@@ -157,6 +157,7 @@ async function main() {
       run++;
       const cpu0 = ticks(pids);
       let sent = 0, ok = 0, fail = 0, done = 0;
+      const failCodes = {};
       const postLat = [];
       const send = (r) => {
         const t0 = now();
@@ -171,10 +172,11 @@ async function main() {
           res.resume();
           res.on('end', () => {
             done++;
-            if (res.statusCode >= 200 && res.statusCode < 300) { ok++; postLat.push(Number(now() - t0) / 1e6); } else fail++;
+            if (res.statusCode >= 200 && res.statusCode < 300) { ok++; postLat.push(Number(now() - t0) / 1e6); }
+            else { fail++; failCodes[res.statusCode] = (failCodes[res.statusCode] || 0) + 1; }
           });
         });
-        req.on('error', () => { done++; fail++; });
+        req.on('error', () => { done++; fail++; failCodes.error = (failCodes.error || 0) + 1; });
         req.end(payload);
         sent++;
       };
@@ -214,7 +216,7 @@ async function main() {
       }
       const expected = ok * o.members;
       postLat.sort((x, y) => x - y);
-      const row = { label: o.label, target, rooms: o.rooms, members: o.members, rate: o.rate, run: i + 1, sent, ok, fail,
+      const row = { label: o.label, target, rooms: o.rooms, members: o.members, rate: o.rate, run: i + 1, sent, ok, fail, failCodes,
         expected, got, missing: expected - got, closed,
         perS: got / Math.max(elapsed, sendS), p50: pct(hist, 0.5), p99: pct(hist, 0.99), max: pct(hist, 1),
         postP50: postLat[Math.floor(postLat.length / 2)] || NaN, frameBytes: got ? Math.round(bytes / got) : 0,
