@@ -10,7 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 need java curl psql wrk pgbench node openssl
 T="${T:-$([[ "$QUICK" == 1 ]] && echo 4 || echo 6)}"
-PORT=8199
+PORT="${PORT:-8199}"
 bench_jar
 bench_keys
 bench_db chat_bench_reads
