@@ -7,6 +7,8 @@
 #   src/bench/fanout.sh                         # the 4 scenarios below, RUNS=3, 8 s each; QUICK=1: 1 run of 5 s
 #   SCENARIOS="2" CONFIG=redis2 src/bench/fanout.sh   # what variants.sh does
 #
+# "missing": deliveries not received by the end of the drain (10 s after the last send was answered, or
+# 1 s of silence); with a backlog that is late rather than lost, the server's resync counter tells which.
 # Scenarios: 1) 1 room x 1,000 members at 100 msg/s  2) the same at 200 msg/s  3) 100 rooms x 10 members at
 # 1,000 msg/s  4) 1 room x 5,000 members at 20 msg/s.
 # CONFIG (the service's side; issue 7): local2 (default: local fan-out, 2 event loops = 2 hubs), local1 (one
@@ -122,27 +124,31 @@ done
   echo
   node -e '
 const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").flatMap((l) => JSON.parse(l));
-const med = (a) => { a = a.filter((x) => !isNaN(x)).sort((x, y) => x - y); return a.length ? (a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2) : NaN; };
-const f = (x, d = 0) => isNaN(x) ? "n/a" : x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
-console.log("| scenario | offered deliveries/s | target | deliveries/s | p50 ms | p99 ms | missing (of expected) | server cores | POST p50 ms | frame bytes | deliveries/s vs nchan | p99 vs nchan |");
-console.log("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-const labels = [...new Set(rows.map((r) => r.label))];
-for (const l of labels) {
+const ok = (x) => typeof x === "number" && !isNaN(x);
+const med = (a) => { a = a.filter(ok).sort((x, y) => x - y); return a.length ? (a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2) : NaN; };
+const f = (x, d = 0) => !ok(x) ? "n/a" : x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+console.log("| scenario | offered deliveries/s | target | deliveries/s | p50 ms | p99 ms | subscribers | sends 2xx / failed / unanswered after 30 s | missing (of expected) | server cores | POST p50 ms | frame bytes | deliveries/s vs nchan | p99 vs nchan |");
+console.log("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+for (const l of [...new Set(rows.map((r) => r.label))]) {
   const by = {};
   for (const t of ["service", "nchan"]) {
     const rs = rows.filter((r) => r.label === l && r.target === t);
     if (!rs.length) continue;
+    const sum = (k) => rs.reduce((s, r) => s + r[k], 0);
     by[t] = { perS: med(rs.map((r) => r.perS)), p50: med(rs.map((r) => r.p50)), p99: med(rs.map((r) => r.p99)),
-      missing: rs.reduce((s, r) => s + r.missing, 0), expected: rs.reduce((s, r) => s + r.expected, 0),
-      cpu: med(rs.map((r) => r.cpu)), post: med(rs.map((r) => r.postP50)), bytes: med(rs.map((r) => r.frameBytes)),
-      fail: rs.reduce((s, r) => s + r.fail, 0), codes: [...new Set(rs.flatMap((r) => Object.keys(r.failCodes || {})))].join("/"), closed: Math.max(...rs.map((r) => r.closed)) , offered: rs[0].rate * rs[0].members };
+      missing: sum("missing"), expected: sum("expected"), cpu: med(rs.map((r) => r.cpu)), post: med(rs.map((r) => r.postP50)),
+      bytes: med(rs.map((r) => r.frameBytes)), ok: sum("ok"), fail: sum("fail"), unanswered: sum("sent") - sum("ok") - sum("fail"),
+      codes: [...new Set(rs.flatMap((r) => Object.keys(r.failCodes || {})))].join("/"), closed: Math.max(...rs.map((r) => r.closed)),
+      ready: rs[0].ready, subs: rs[0].subscribers || rs[0].rooms * rs[0].members, offered: rs[0].rate * rs[0].members };
   }
   for (const t of Object.keys(by)) {
     const b = by[t], n = by.nchan;
     const rd = t === "service" && n ? f(b.perS / n.perS, 2) : "";
     const rp = t === "service" && n ? f(b.p99 / n.p99, 1) : "";
-    console.log(`| ${l} | ${f(b.offered)} | ${t} | ${f(b.perS)} | ${f(b.p50, 1)} | ${f(b.p99, 1)} | ${f(b.missing)} (of ${f(b.expected)})${b.fail ? ", " + b.fail + " sends failed (" + b.codes + ")" : ""}${b.closed ? ", " + b.closed + " sockets closed" : ""} | ${f(b.cpu, 2)} | ${f(b.post, 1)} | ${f(b.bytes)} | ${rd} | ${rp} |`);
+    console.log(`| ${l} | ${f(b.offered)} | ${t} | ${f(b.perS)} | ${f(b.p50, 1)} | ${f(b.p99, 1)} | ${f(b.ready)} of ${f(b.subs)} | ${f(b.ok)} / ${b.fail}${b.codes ? " (" + b.codes + ")" : ""} / ${b.unanswered} | ${f(b.missing)} (of ${f(b.expected)})${b.closed ? ", " + b.closed + " sockets closed" : ""} | ${f(b.cpu, 2)} | ${f(b.post, 1)} | ${f(b.bytes)} | ${rd} | ${rp} |`);
   }
 }' "$RESULTS"
+  echo
+  echo "Server counters at the end: $(curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^chat_(room_resyncs|ws_slow_consumer_closes|events_delivered)_total/ {printf "%s%s %d", (n++ ? ", " : ""), $1, $2}')."
 } | emit "fanout-$CONFIG"
 grep -E " (ERROR|WARN) " "$WORK"/server*.log | tail -5 >&2 || true
