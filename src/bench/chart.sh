@@ -14,7 +14,7 @@ awk '$2 ~ /^one/ {print $3, $4} ' "$OUT/send.tsv" >"$OUT/send-one.dat"
 awk '$2 ~ /^own/ {print $3, $4} ' "$OUT/send.tsv" >"$OUT/send-many.dat"
 awk '$2 ~ /^half/ {print $3, $4} ' "$OUT/send.tsv" >"$OUT/send-half.dat"
 gnuplot <<EOF
-set terminal pngcairo size 1400,560 font "sans,10"
+set terminal pngcairo size 1400,560 font "sans,10" noenhanced
 set output "$PNG"
 set multiplot layout 1,2 title "chat service, $(date -u +%F), $(nproc) shared cores (load average $(cut -d' ' -f1 /proc/loadavg) when drawn)"
 set logscale y
