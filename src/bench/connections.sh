@@ -24,7 +24,8 @@ bench_node
 bench_keys
 bench_db chat_bench_conn
 REDIS_PREFIX="bench-$$"
-trap 'redis-cli -h 127.0.0.1 -p 6379 --scan --pattern "$REDIS_PREFIX:*" | xargs -r redis-cli -h 127.0.0.1 -p 6379 del >/dev/null 2>&1 || true; bench_cleanup' EXIT
+# servers first (a running instance rewrites its keys), then this run's Redis keys
+trap 'bench_cleanup; redis-cli -h 127.0.0.1 -p 6379 --scan --pattern "$REDIS_PREFIX:*" | xargs -r redis-cli -h 127.0.0.1 -p 6379 del >/dev/null 2>&1 || true' EXIT
 
 bench_migrate "$PORT"
 # b0 sends (no socket); rooms c<r> of 100 members b<1 + 100 r> .. b<100 (r + 1)>

@@ -38,7 +38,7 @@ case "$CONFIG" in
   *) echo "unknown CONFIG $CONFIG"; exit 1 ;;
 esac
 # Redis keys of this run only (the machine's Redis is shared: never flushed, never reconfigured).
-trap 'redis_clean; bench_cleanup' EXIT
+trap 'bench_cleanup; redis_clean' EXIT # servers first: a running instance rewrites its keys
 redis_clean() {
   [[ "$CONFIG" == redis* ]] && redis-cli -h 127.0.0.1 -p 6379 --scan --pattern "$REDIS_PREFIX:*" \
     | xargs -r redis-cli -h 127.0.0.1 -p 6379 del >/dev/null 2>&1 || true
