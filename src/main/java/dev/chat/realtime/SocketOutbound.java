@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * false, a warning says so, and frames go through {@code sendText} (correct, only slower).
  * {@code SocketOutboundTest} fails when the direct path is not in use. Not yet measured against one shared
  * String per event on a quiet machine: {@code src/bench/fanout.sh} has that configuration
- * ({@code -Dchat.bench.shared-string=true}); until its figures are in {@code src/bench/RESULTS.md}, the reason
+ * ({@code -Dbench.shared-string=true}); until its figures are in {@code src/bench/RESULTS.md}, the reason
  * is the per-recipient UTF-8 encode and copy that this write avoids.
  */
 @RegisterForReflection(classNames = "io.quarkus.websockets.next.runtime.WebSocketConnectionImpl", fields = true)
@@ -31,10 +31,11 @@ final class SocketOutbound implements Outbound {
     private static final Field SOCKET = socketField();
 
     /**
-     * For the benchmark only ({@code -Dchat.bench.shared-string=true}, src/bench/fanout.sh): the alternative
+     * For the benchmark only ({@code -Dbench.shared-string=true}, src/bench/fanout.sh): the alternative
      * this class is measured against, {@code sendText} of one String per event, shared by its recipients.
+     * Not under {@code chat.}: Quarkus maps that prefix to ChatConfig and refuses unknown keys (SRCFG00050).
      */
-    private static final boolean SHARED_STRING = Boolean.getBoolean("chat.bench.shared-string");
+    private static final boolean SHARED_STRING = Boolean.getBoolean("bench.shared-string");
 
     private static final ThreadLocal<Object[]> LAST_STRING = ThreadLocal.withInitial(() -> new Object[2]);
 

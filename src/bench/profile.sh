@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Where the server's CPU goes on one path: the production jar under JFR (execution samples every 10 ms,
+# only while the load runs), wrk on the path, then the hottest methods by self time and the hottest
+# frames of the application's own packages (dev.chat) or of the libraries on the way (by inclusive count).
+# Not part of all.sh: a profiler perturbs the figures, so it is run on its own when a target is missed.
+#
+#   src/bench/profile.sh send      # one room, 32 senders (POST /api/rooms/{id}/messages)
+#   src/bench/profile.sh me        # GET /api/users/me, 32 connections
+#   src/bench/profile.sh anon      # a 401 with no token, 32 connections
+source "$(dirname "$0")/lib.sh"
+need java jfr curl psql wrk node openssl
+WHAT="${1:-me}" T="${T:-20}" PORT=8199
+bench_jar
+bench_keys
+bench_db chat_bench_profile
+bench_migrate "$PORT"
+seed_users 1 32
+seed_room one 1 1 32
+mint_tokens 0 32 "$WORK/tokens.txt"
+ONE="$(sql -At -c "select md5('room-one')::uuid")"
+awk -v r="$ONE" 'NR > 1 {print $3, r}' "$WORK/tokens.txt" >"$WORK/wrk-one.txt"
+TOKEN="$(sed -n 2p "$WORK/tokens.txt" | cut -d' ' -f3)"
+cat >"$WORK/profile.jfc" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<configuration version="2.0">
+  <event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">10 ms</setting></event>
+</configuration>
+EOF
+bench_server "$PORT" "$WORK/server.log"
+load() { # seconds
+  case "$WHAT" in
+    send) WRK_THREADS=32 wrkrun 32 "$1" send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-one.txt" ;;
+    me) wrkrun 32 "$1" get.lua "http://127.0.0.1:$PORT" BENCH_PATH=/api/users/me BENCH_TOKEN="$TOKEN" ;;
+    anon) wrkrun 32 "$1" get.lua "http://127.0.0.1:$PORT" BENCH_PATH=/api/users/me BENCH_STATUS=401 ;;
+  esac
+}
+load 5 >/dev/null # JIT warm-up
+jcmd "$SERVER_PID" JFR.start name=bench settings="$WORK/profile.jfc" >/dev/null
+c0="$(cpu_ticks "$SERVER_PID")"
+out="$(load "$T")"
+c1="$(cpu_ticks "$SERVER_PID")"
+jcmd "$SERVER_PID" JFR.dump name=bench filename="$WORK/rec.jfr" >/dev/null
+jfr print --events jdk.ExecutionSample "$WORK/rec.jfr" >"$WORK/samples.txt"
+rate="${out%% *}"
+{
+  echo "### profile: $WHAT ($T s, $(loadavg) load average)"
+  echo
+  echo "wrk: $rate req/s (p50 / p99 $(echo "$out" | cut -d' ' -f2) / $(echo "$out" | cut -d' ' -f3) ms); server CPU" \
+       "$(awk -v a="$c0" -v b="$c1" -v r="$rate" -v t="$T" 'BEGIN {printf "%.2f cores, %.0f us per request", (b - a) / 100 / t, (b - a) * 10000 / (r * t)}')."
+  echo
+  echo "Hottest methods, self (share of $(grep -c 'jdk.ExecutionSample' "$WORK/samples.txt") samples):"
+  echo '```'
+  awk '/stackTrace = \[/ {getline; sub(/^ +/, ""); sub(/line:.*/, ""); print}' "$WORK/samples.txt" \
+    | sort | uniq -c | sort -rn | head -20
+  echo '```'
+  echo "Inclusive, frames of dev.chat, Quarkus security/JWT, RESTEasy, Hibernate, Vert.x SQL (share of samples):"
+  echo '```'
+  awk '/stackTrace = \[/ {delete seen; inst = 1; next}
+       inst && /^\s*\]/ {inst = 0; next}
+       inst { f = $0; sub(/^ +/, "", f); sub(/\(.*/, "", f);
+              if (f ~ /^(dev\.chat|io\.quarkus\.security|io\.smallrye\.jwt|io\.quarkus\.smallrye\.jwt|org\.jboss\.resteasy|io\.quarkus\.resteasy|org\.hibernate|io\.vertx\.pgclient|io\.vertx\.sqlclient|org\.jose4j|sun\.security\.rsa)/ && !(f in seen)) { seen[f] = 1; n[f]++ } }
+       END { for (f in n) print n[f], f }' "$WORK/samples.txt" | sort -rn | head -25
+  echo '```'
+} | emit "profile-$WHAT"
