@@ -50,13 +50,16 @@ public final class ExternalServices {
     /** A new, empty database on the machine's PostgreSQL, as the QUARKUS_DATASOURCE_* variables name it. */
     public static Map<String, String> freshDatabase() {
         String name = "chat_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection connection = DriverManager.getConnection(
-                        "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/postgres", "postgres", "");
-                Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not create a database", e);
-        }
+        admin("CREATE DATABASE " + name);
+        // Dropped when the test JVM ends, after the instances using it (FORCE ends their sessions if one was
+        // left running): CI runs on the machine's shared PostgreSQL, which must not fill up with test databases.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            } catch (RuntimeException e) {
+                System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+            }
+        }));
         return Map.of(
                 "QUARKUS_DATASOURCE_REACTIVE_URL",
                 "postgresql://" + PG_HOST + ":" + PG_PORT + "/" + name,
@@ -66,6 +69,16 @@ public final class ExternalServices {
                 "postgres",
                 "QUARKUS_DATASOURCE_PASSWORD",
                 "unused-trust-auth");
+    }
+
+    private static void admin(String sql) {
+        try (Connection connection = DriverManager.getConnection(
+                        "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/postgres", "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not run: " + sql, e);
+        }
     }
 
     /** A redis-server of the test's own, on a free port, that the test may stop and start again. */
