@@ -1,11 +1,14 @@
 package dev.chat.realtime;
 
 import dev.chat.common.Caller;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -17,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
 
 /**
  * {@code GET /ws}. The upgrade is authenticated (bearer token, or a single-use ticket, see
@@ -27,6 +31,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @WebSocket(path = "/ws")
 @Authenticated
 public class ChatSocket {
+
+    private static final Logger LOG = Logger.getLogger(ChatSocket.class);
 
     /** API.md: a connection whose access token expires may be closed with 4001. */
     static final CloseReason TOKEN_EXPIRED = new CloseReason(4001, "access token expired");
@@ -106,6 +112,43 @@ public class ChatSocket {
         LiveConnection live = connection.userData().get(LIVE);
         if (live != null) {
             live.heard();
+        }
+    }
+
+    /**
+     * A client that breaks the WebSocket protocol (unmasked, reserved or fragmented control frames, a frame
+     * over {@code max-frame-size}): Netty has failed the connection already. Without this handler WebSockets
+     * Next logs two ERRORs per such connection, which lets any authenticated client write the server's error
+     * log at will; it is the client's fault, so it is a DEBUG line and the protocol's own close code.
+     */
+    @OnError
+    @NonBlocking
+    void onProtocolViolation(CorruptedWebSocketFrameException violation, WebSocketConnection connection) {
+        LOG.debugf("Connection %s broke the protocol: %s", connection.id(), violation.getMessage());
+        WebSocketCloseStatus status = violation.closeStatus();
+        closeQuietly(connection, new CloseReason(status.code(), status.reasonText()));
+    }
+
+    /**
+     * A message over {@code max-message-size} in several frames, each within the frame limit: Vert.x refuses
+     * it with an IllegalStateException ("... would cause message buffer ... to exceed"), which would otherwise
+     * close with 1011 (server error) and an ERROR line. Any other IllegalStateException stays a server error.
+     */
+    @OnError
+    @NonBlocking
+    void onIllegalState(IllegalStateException failure, WebSocketConnection connection) {
+        if (failure.getMessage() != null && failure.getMessage().contains("message buffer")) {
+            LOG.debugf("Connection %s sent a message over the limit", connection.id());
+            closeQuietly(connection, new CloseReason(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "Message too big"));
+        } else {
+            LOG.errorf(failure, "Connection %s failed", connection.id());
+            closeQuietly(connection, CloseReason.INTERNAL_SERVER_ERROR);
+        }
+    }
+
+    private static void closeQuietly(WebSocketConnection connection, CloseReason reason) {
+        if (connection.isOpen()) {
+            connection.close(reason).subscribe().with(ok -> {}, failure -> {});
         }
     }
 
