@@ -103,16 +103,13 @@ public final class WsClient implements AutoCloseable {
     private static WsClient connect(Vertx vertx, WebSocketConnectOptions options) {
         WebSocketClient client = vertx.createWebSocketClient();
         try {
-            // The handler is set on the socket's own event loop before any frame can be read.
-            CompletableFuture<WsClient> opened = new CompletableFuture<>();
-            client.connect(options).onComplete(result -> {
-                if (result.succeeded()) {
-                    opened.complete(new WsClient(client, result.result()));
-                } else {
-                    opened.completeExceptionally(result.cause());
-                }
-            });
-            return opened.get(WAIT_MS, TimeUnit.MILLISECONDS);
+            // Handlers first, then the handshake: with client.connect(...) they could only be set once the
+            // 101 was handled, and a frame the server wrote right after it (ready, for a user with few rooms)
+            // could be read before, and dropped, when both came in one read on a loaded machine.
+            io.vertx.core.http.ClientWebSocket socket = client.webSocket();
+            WsClient ws = new WsClient(client, socket);
+            socket.connect(options).toCompletionStage().toCompletableFuture().get(WAIT_MS, TimeUnit.MILLISECONDS);
+            return ws;
         } catch (Exception e) {
             client.close();
             throw new AssertionError("Could not connect", e);
