@@ -195,7 +195,13 @@ public final class WsClient implements AutoCloseable {
 
     private JsonObject take(LinkedBlockingQueue<JsonObject> queue, String what) {
         JsonObject frame = poll(queue, WAIT_MS);
-        assertNotNull(frame, "no " + what + " within " + WAIT_MS + " ms");
+        assertNotNull(
+                frame,
+                "no " + what + " within " + WAIT_MS + " ms"
+                        + (closed.isDone()
+                                ? " (closed by the server: " + socket.closeStatusCode() + " " + socket.closeReason()
+                                        + ")"
+                                : " (socket open)"));
         return frame;
     }
 
