@@ -76,11 +76,7 @@ public class ChatSocket {
                 ? Instant.ofEpochSecond(jwt.getExpirationTime())
                 : identity.<Instant>getAttribute(TicketIdentityProvider.TOKEN_EXPIRES_AT);
         long remainingMillis = expiresAt.toEpochMilli() - System.currentTimeMillis();
-        long timer = vertx.setTimer(Math.max(1, remainingMillis), id -> {
-            if (connection.isOpen()) {
-                connection.close(TOKEN_EXPIRED).subscribe().with(ok -> {}, failure -> {});
-            }
-        });
+        long timer = vertx.setTimer(Math.max(1, remainingMillis), id -> closeQuietly(connection, TOKEN_EXPIRED));
         connection.userData().put(EXPIRY_TIMER, timer);
     }
 
