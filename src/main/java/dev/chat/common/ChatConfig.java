@@ -37,6 +37,8 @@ public interface ChatConfig {
 
     Database database();
 
+    Sends sends();
+
     interface Jwt {
         /** The {@code iss} claim of issued access tokens; verification expects the same value. */
         @WithDefault("chat-service")
@@ -62,6 +64,14 @@ public interface ChatConfig {
         /** Lifetime of a single-use WebSocket ticket. */
         @WithDefault("PT30S")
         Duration wsTicketTtl();
+
+        /**
+         * How long an instance trusts that a token's user still exists before it looks again
+         * ({@code auth/ActiveUserAugmentor}): the longest a deleted account's access tokens keep working. 0
+         * looks up the user on every request.
+         */
+        @WithDefault("PT2S")
+        Duration activeUserTtl();
     }
 
     interface Ws {
@@ -221,5 +231,28 @@ public interface ChatConfig {
          */
         @WithDefault("1000")
         int poolMaxWaitQueue();
+    }
+
+    /**
+     * Group commit of sends ({@code message/SendBatcher}): each instance runs at most one send transaction per
+     * room at a time, and the sends that arrive meanwhile go together in the next one.
+     */
+    interface Sends {
+        /**
+         * Most sends written in one transaction. One room lock, one check and one insert serve them all
+         * (pgbench, one room, on the 2-core machine: 7,800 messages/s with batches of 8, 19,500 with batches of
+         * 32, against about 1,000 single-message transactions/s); the bound keeps one batch's statements and
+         * its commit short, so that the sends queued behind it do not wait long.
+         */
+        @WithDefault("64")
+        int maxBatch();
+
+        /**
+         * Sends that may wait for one room's next transaction on one instance; the next one is refused at once
+         * with 429 and {@code Retry-After} rather than queued behind a room that does not keep up. With the
+         * default per-user limit (10/s, burst 30) it takes dozens of senders bursting at once to reach it.
+         */
+        @WithDefault("1024")
+        int maxQueuedPerRoom();
     }
 }

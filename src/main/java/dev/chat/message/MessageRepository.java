@@ -11,15 +11,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
  * Messages and the watermarks they move, in plain SQL on the reactive PostgreSQL client rather than through
- * Hibernate: the send path is one data-modifying CTE (seq, insert, sender's watermarks in one round trip,
- * {@code UPDATE ... RETURNING}), which an entity model cannot express, and the room list reads these rows
+ * Hibernate: a batch of sends is one data-modifying CTE over arrays (seqs, inserts, senders' watermarks in one
+ * round trip, {@code UPDATE ... RETURNING}, {@code unnest}), which an entity model cannot express, history is
+ * one LATERAL join on the caller's membership, and the room list reads these rows
  * through LATERAL joins. There is therefore no message entity: rows map straight to {@link MessageView}.
  *
  * <p>Every method takes the {@link SqlClient} to run on (a transaction's connection, or the pool), so that
@@ -33,89 +34,158 @@ public class MessageRepository {
             "id, room_id, seq, sender_id, body, client_message_id, reply_to_id, created_at, edited_at, deleted";
 
     /**
-     * The room row lock: every send in a room queues here, so the clientMessageId check that follows sees every
-     * message committed before it, and seq follows commit order. A non-member's row is filtered out before it
-     * is locked: strangers cannot queue on a room's lock (and so hold pool connections in its queue).
-     */
-    private static final String LOCK_ROOM = """
-            SELECT 1 FROM rooms r WHERE r.id = $1
-            AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = $1 AND m.user_id = $2)
-            FOR UPDATE OF r""";
-
-    /**
-     * Next seq and stream position, the message, and the sender's own watermarks (no receipt: clients infer
-     * it), in one statement.
-     */
-    private static final String INSERT = """
-            WITH r AS (
-                UPDATE rooms SET last_seq = last_seq + 1, last_event = last_event + 1,
-                       last_activity = GREATEST(last_activity, $3)
-                WHERE id = $1 RETURNING last_seq, last_event
-            ), m AS (
-                INSERT INTO messages (id, room_id, seq, sender_id, body, client_message_id, reply_to_id, created_at, deleted)
-                SELECT $4, $1, r.last_seq, $2, $5, $6, $7, $3, false FROM r
-                RETURNING %s
-            ), w AS (
-                UPDATE memberships SET last_read_seq = GREATEST(last_read_seq, m.seq),
-                       last_delivered_seq = GREATEST(last_delivered_seq, m.seq)
-                FROM m WHERE memberships.room_id = $1 AND memberships.user_id = $2
-            )
-            SELECT m.*, r.last_event FROM m, r""".formatted(COLUMNS);
-
-    /**
      * Takes the room's next stream position for a change other than a send, and with it the room row lock,
      * held to commit: changes of one room get their positions in commit order.
      */
     private static final String NEXT_POSITION =
             "UPDATE rooms SET last_event = last_event + 1 WHERE id = $1 RETURNING last_event";
 
+    /**
+     * History in one round trip: the caller's membership row ($2), joined to the page. No row: not a member
+     * (404); one row of nulls: a member of a room without messages in that range; else the page. The LATERAL
+     * subquery keeps its LIMIT (so it is not flattened) and is one range scan of messages_room_seq, run only
+     * for a member. Rows come in the scan's order; {@link #page} sorts them ascending.
+     */
+    private static final String HISTORY = "SELECT x.* FROM memberships ms LEFT JOIN LATERAL (SELECT " + COLUMNS
+            + " FROM messages WHERE room_id = $1 %s LIMIT %s) x ON true WHERE ms.room_id = $1 AND ms.user_id = $2";
+
     /** History: the newest page, read backwards along messages_room_seq. */
-    public static final String HISTORY_LATEST =
-            "SELECT " + COLUMNS + " FROM messages WHERE room_id = $1 ORDER BY seq DESC LIMIT $2";
+    public static final String HISTORY_LATEST = HISTORY.formatted("ORDER BY seq DESC", "$3");
 
-    /** History: the page just before seq $2, read backwards along messages_room_seq. */
-    public static final String HISTORY_BEFORE =
-            "SELECT " + COLUMNS + " FROM messages WHERE room_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3";
+    /** History: the page just before seq $3, read backwards along messages_room_seq. */
+    public static final String HISTORY_BEFORE = HISTORY.formatted("AND seq < $3 ORDER BY seq DESC", "$4");
 
-    /** History/catch-up: the page just after seq $2, read forwards along messages_room_seq. */
-    public static final String HISTORY_AFTER =
-            "SELECT " + COLUMNS + " FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+    /** History/catch-up: the page just after seq $3, read forwards along messages_room_seq. */
+    public static final String HISTORY_AFTER = HISTORY.formatted("AND seq > $3 ORDER BY seq", "$4");
 
     /**
-     * What a send needs to know once it holds the room lock, in one round trip: whether the sender is a member
-     * (no row: not a member) and, for a retry, the message already stored under its clientMessageId.
+     * The room row lock for a batch of sends (group commit, {@link SendBatcher}): taken when at least one of
+     * the batch's senders is a member, so that a batch of strangers only cannot queue on a room's lock.
      */
-    private static final String SENDER_AND_ORIGINAL = "SELECT m.role, "
+    private static final String LOCK_ROOM_FOR_BATCH = """
+            SELECT 1 FROM rooms r WHERE r.id = $1
+            AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = $1 AND m.user_id = ANY($2::uuid[]))
+            FOR UPDATE OF r""";
+
+    /**
+     * What each send of a batch needs to know once the batch holds the room lock, in one round trip, one row
+     * per request in queue order ({@code i} from 1): is its sender a member, is its reply target a message of
+     * this room, and which message is already stored under its clientMessageId. The lookups are scalar and
+     * LATERAL subqueries ({@code LIMIT 1} keeps the planner from flattening them into a join), so each is one
+     * primary-key or unique-index probe per request, whatever the planner guesses about {@code unnest}.
+     */
+    private static final String BATCH_CHECK = "SELECT t.i,"
+            + " EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = $1 AND m.user_id = t.sender_id) AS member,"
+            + " (t.reply_to IS NULL OR EXISTS (SELECT 1 FROM messages p WHERE p.id = t.reply_to AND p.room_id = $1))"
+            + " AS reply_ok, "
             + Arrays.stream(COLUMNS.split(", "))
                     .map(c -> "x." + c + " AS o_" + c)
                     .collect(Collectors.joining(", "))
-            + " FROM memberships m LEFT JOIN messages x"
-            + " ON x.room_id = m.room_id AND x.sender_id = m.user_id AND x.client_message_id = $3"
-            + " WHERE m.room_id = $1 AND m.user_id = $2";
-
-    /** The sender's standing in the room, read under the room lock. */
-    public record SendCheck(boolean member, MessageView original) {}
+            + " FROM unnest($2::uuid[], $3::text[], $4::uuid[]) WITH ORDINALITY AS t(sender_id, cmid, reply_to, i)"
+            + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM messages"
+            + " WHERE room_id = $1 AND sender_id = t.sender_id AND client_message_id = t.cmid LIMIT 1) x ON true"
+            + " ORDER BY t.i";
 
     /**
-     * Locks the room, then reads membership and the earlier send in a second statement: under READ COMMITTED
-     * that one sees every change committed while this send waited for the lock, such as the sender's removal
-     * (a join in the locking statement would re-check only the locked room row, and let a just-removed member
-     * post) or a racing retry's message.
+     * A batch's messages in one statement: {@code last_seq} and {@code last_event} move by the batch's size
+     * once, the messages take the seqs (and stream positions) after the old values in array order, and each
+     * sender's watermarks move to its last message of the batch (grouped: a data-modifying CTE may not update
+     * one row twice). {@code base_seq}/{@code base_event} come back so that position = base_event + (seq -
+     * base_seq). Must run under {@link #LOCK_ROOM_FOR_BATCH}.
      */
-    public Uni<SendCheck> lockRoomForSend(SqlClient client, UUID roomId, UUID senderId, String clientMessageId) {
-        return client.preparedQuery(LOCK_ROOM)
-                .execute(Tuple.of(roomId, senderId))
-                .chain(locked -> locked.size() == 0
-                        ? Uni.createFrom().item(new SendCheck(false, null))
-                        : client.preparedQuery(SENDER_AND_ORIGINAL)
-                                .execute(Tuple.of(roomId, senderId, clientMessageId))
-                                .map(rows -> {
-                                    if (rows.size() == 0) {
-                                        return new SendCheck(false, null);
-                                    }
-                                    Row row = rows.iterator().next();
-                                    return new SendCheck(true, row.getUUID("o_id") == null ? null : view(row, "o_"));
-                                }));
+    private static final String BATCH_INSERT = """
+            WITH r AS (
+                UPDATE rooms SET last_seq = last_seq + cardinality($2::uuid[]),
+                       last_event = last_event + cardinality($2::uuid[]),
+                       last_activity = GREATEST(last_activity, $7)
+                WHERE id = $1
+                RETURNING last_seq - cardinality($2::uuid[]) AS base_seq, last_event - cardinality($2::uuid[]) AS base_event
+            ), m AS (
+                INSERT INTO messages (id, room_id, seq, sender_id, body, client_message_id, reply_to_id, created_at, deleted)
+                SELECT t.id, $1, r.base_seq + t.i, t.sender_id, t.body, t.cmid, t.reply_to, $7, false
+                FROM r, unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
+                        WITH ORDINALITY AS t(id, sender_id, body, cmid, reply_to, i)
+                RETURNING %s
+            ), w AS (
+                UPDATE memberships SET last_read_seq = GREATEST(last_read_seq, x.seq),
+                       last_delivered_seq = GREATEST(last_delivered_seq, x.seq)
+                FROM (SELECT sender_id, max(seq) AS seq FROM m GROUP BY sender_id) x
+                WHERE memberships.room_id = $1 AND memberships.user_id = x.sender_id
+            )
+            SELECT m.*, r.base_seq, r.base_event FROM m, r""".formatted(COLUMNS);
+
+    /** One request of a batch as the checks see it; {@code clientMessageId} and {@code replyToId} may be null. */
+    public record BatchRequest(UUID senderId, String clientMessageId, UUID replyToId) {}
+
+    /** What {@link #checkBatch} found for one request. */
+    public record BatchCheck(boolean member, boolean replyOk, MessageView original) {}
+
+    /** One message of a batch to insert, in seq order. */
+    public record BatchRow(UUID id, UUID senderId, String body, String clientMessageId, UUID replyToId) {}
+
+    /** True when the room exists and one of the senders is a member: the room row is then locked. */
+    public Uni<Boolean> lockRoomForBatch(SqlClient client, UUID roomId, UUID[] senders) {
+        return client.preparedQuery(LOCK_ROOM_FOR_BATCH)
+                .execute(Tuple.of(roomId, senders))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /** One {@link BatchCheck} per request, in the requests' order; run under {@link #lockRoomForBatch}. */
+    public Uni<List<BatchCheck>> checkBatch(SqlClient client, UUID roomId, List<BatchRequest> requests) {
+        int n = requests.size();
+        UUID[] senders = new UUID[n];
+        String[] clientIds = new String[n];
+        UUID[] replies = new UUID[n];
+        for (int i = 0; i < n; i++) {
+            BatchRequest r = requests.get(i);
+            senders[i] = r.senderId();
+            clientIds[i] = r.clientMessageId();
+            replies[i] = r.replyToId();
+        }
+        return client.preparedQuery(BATCH_CHECK)
+                .execute(Tuple.of(roomId, senders, clientIds, replies))
+                .map(rows -> {
+                    List<BatchCheck> checks = new ArrayList<>(n);
+                    for (Row row : rows) {
+                        checks.add(new BatchCheck(
+                                row.getBoolean("member"),
+                                row.getBoolean("reply_ok"),
+                                row.getUUID("o_id") == null ? null : view(row, "o_")));
+                    }
+                    return checks;
+                });
+    }
+
+    /**
+     * Inserts the rows with consecutive seqs and stream positions; the result is in the rows' order. Must run
+     * on the connection that holds {@link #lockRoomForBatch}, in its transaction.
+     */
+    public Uni<List<Inserted>> insertBatch(SqlClient client, UUID roomId, List<BatchRow> batch, Instant now) {
+        int n = batch.size();
+        UUID[] ids = new UUID[n];
+        UUID[] senders = new UUID[n];
+        String[] bodies = new String[n];
+        String[] clientIds = new String[n];
+        UUID[] replies = new UUID[n];
+        for (int i = 0; i < n; i++) {
+            BatchRow r = batch.get(i);
+            ids[i] = r.id();
+            senders[i] = r.senderId();
+            bodies[i] = r.body();
+            clientIds[i] = r.clientMessageId();
+            replies[i] = r.replyToId();
+        }
+        return client.preparedQuery(BATCH_INSERT)
+                .execute(Tuple.from(new Object[] {roomId, ids, senders, bodies, clientIds, replies, utc(now)}))
+                .map(rows -> {
+                    Inserted[] inOrder = new Inserted[n];
+                    for (Row row : rows) {
+                        MessageView m = view(row, "");
+                        long offset = m.seq() - row.getLong("base_seq");
+                        inOrder[(int) offset - 1] = new Inserted(m, row.getLong("base_event") + offset);
+                    }
+                    return Arrays.asList(inOrder);
+                });
     }
 
     /** The caller's role in the room, or null when not a member. */
@@ -149,51 +219,36 @@ public class MessageRepository {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
     }
 
-    public Uni<Boolean> existsInRoom(SqlClient client, UUID messageId, UUID roomId) {
-        return client.preparedQuery("SELECT 1 FROM messages WHERE id = $1 AND room_id = $2")
-                .execute(Tuple.of(messageId, roomId))
-                .map(rows -> rows.size() > 0);
-    }
-
     /** A stored message and the stream position its {@code message.created} takes. */
     public record Inserted(MessageView message, long position) {}
 
-    /** Must run on the connection that holds {@link #lockRoomForSend}, in its transaction. */
-    public Uni<Inserted> insert(
-            SqlClient client,
-            UUID roomId,
-            UUID senderId,
-            String body,
-            String clientMessageId,
-            UUID replyToId,
-            Instant now) {
-        return client.preparedQuery(INSERT)
-                .execute(params(roomId, senderId, utc(now), UUID.randomUUID(), body, clientMessageId, replyToId))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return new Inserted(view(row, ""), row.getLong("last_event"));
-                });
-    }
-
     /**
-     * Up to {@code limit} messages: the latest (both bounds null), those just before {@code before}, or those
-     * just after {@code after}; ascending by seq. Each is one range scan of messages_room_seq.
+     * Up to {@code limit} messages of the room, ascending by seq, if {@code userId} is a member, else null: the
+     * latest (both bounds null), those just before {@code before}, or those just after {@code after}. One
+     * statement ({@link #HISTORY}), one range scan of messages_room_seq.
      */
-    public Uni<List<MessageView>> page(SqlClient client, UUID roomId, Long before, Long after, int limit) {
-        if (after != null) {
-            return client.preparedQuery(HISTORY_AFTER)
-                    .execute(Tuple.of(roomId, after, (long) limit))
-                    .map(MessageRepository::all);
-        }
-        Uni<RowSet<Row>> rows = before != null
-                ? client.preparedQuery(HISTORY_BEFORE).execute(Tuple.of(roomId, before, (long) limit))
-                : client.preparedQuery(HISTORY_LATEST).execute(Tuple.of(roomId, (long) limit));
-        return rows.map(MessageRepository::all).map(descending -> {
-            List<MessageView> ascending = new ArrayList<>(descending);
-            Collections.reverse(ascending);
-            return ascending;
+    public Uni<List<MessageView>> page(SqlClient client, UUID roomId, UUID userId, Long before, Long after, int limit) {
+        Uni<RowSet<Row>> rows = after != null
+                ? client.preparedQuery(HISTORY_AFTER).execute(Tuple.of(roomId, userId, after, (long) limit))
+                : before != null
+                        ? client.preparedQuery(HISTORY_BEFORE).execute(Tuple.of(roomId, userId, before, (long) limit))
+                        : client.preparedQuery(HISTORY_LATEST).execute(Tuple.of(roomId, userId, (long) limit));
+        return rows.map(found -> {
+            if (found.size() == 0) {
+                return null;
+            }
+            List<MessageView> page = new ArrayList<>(found.size());
+            for (Row row : found) {
+                if (row.getUUID("id") != null) {
+                    page.add(view(row, ""));
+                }
+            }
+            page.sort(BY_SEQ);
+            return page;
         });
     }
+
+    private static final Comparator<MessageView> BY_SEQ = Comparator.comparingLong(MessageView::seq);
 
     /** The message, row-locked for an edit or delete, or null when it is not in that room. */
     public Uni<MessageView> findForUpdate(SqlClient client, UUID messageId, UUID roomId) {
@@ -250,10 +305,6 @@ public class MessageRepository {
 
     public static Instant instant(OffsetDateTime time) {
         return time == null ? null : time.toInstant();
-    }
-
-    private static Tuple params(Object... values) {
-        return Tuple.from(Arrays.asList(values)); // unlike Tuple.of, takes nulls (no clientMessageId, no reply)
     }
 
     private static MessageView first(RowSet<Row> rows) {

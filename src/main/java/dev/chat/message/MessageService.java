@@ -6,8 +6,6 @@ import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
 import dev.chat.fanout.RoomEvent;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -40,65 +38,36 @@ public class MessageService {
     private final MessageRepository messages;
     private final Fanout fanout;
     private final EventFrame frames;
-    private final Counter sentMessages;
+    private final SendBatcher batcher;
 
-    MessageService(Pool pool, MessageRepository messages, Fanout fanout, EventFrame frames, MeterRegistry metrics) {
+    MessageService(Pool pool, MessageRepository messages, Fanout fanout, EventFrame frames, SendBatcher batcher) {
         this.pool = pool;
         this.messages = messages;
         this.fanout = fanout;
         this.frames = frames;
-        this.sentMessages = Counter.builder("chat.messages.sent")
-                .description("Messages stored (idempotent retries not counted)")
-                .register(metrics);
+        this.batcher = batcher;
     }
 
     /**
-     * One transaction: lock the room row, then read the sender's membership and any earlier send with the
-     * same clientMessageId (one statement), check the reply target, then take the next seq and insert. Because
-     * the lock comes before the clientMessageId check, racing retries are serialized: the first inserts, the
-     * others find it. Nothing that fails after the lock burns a seq, because the seq is taken last.
+     * Group commit ({@link SendBatcher}): the send waits for its room's next transaction, which locks the room
+     * row, then reads every sender's membership and earlier send with the same clientMessageId (after the
+     * lock, so that racing retries are serialized: the first inserts, the others find it), checks the reply
+     * targets, and inserts the batch with the next seqs. Nothing that fails before the insert burns a seq.
      */
     public Uni<Sent> send(UUID senderId, UUID roomId, SendMessageRequest request) {
         String body = MessageBodies.check(request.body());
-        Instant now = Times.now();
-        return pool.withTransaction(conn -> messages.lockRoomForSend(conn, roomId, senderId, request.clientMessageId())
-                        .chain(check -> check.member()
-                                ? Uni.createFrom().item(check.original())
-                                : Uni.createFrom().<MessageView>failure(noSuchRoom()))
-                        .chain(original -> {
-                            if (original != null) {
-                                return Uni.createFrom().item(new Sent(original, false, 0));
-                            }
-                            return checkReply(conn, roomId, request.replyToId())
-                                    .chain(() -> messages.insert(
-                                            conn,
-                                            roomId,
-                                            senderId,
-                                            body,
-                                            request.clientMessageId(),
-                                            request.replyToId(),
-                                            now))
-                                    .map(stored -> new Sent(stored.message(), true, stored.position()));
-                        }))
-                .invoke(sent -> {
-                    if (sent.created()) {
-                        sentMessages.increment();
-                        MessageView m = sent.message();
-                        fanout.publish(RoomEvent.change(
-                                roomId,
-                                sent.position(),
-                                frames.room(EventType.MESSAGE_CREATED, roomId, m.seq(), now, m)));
-                    }
-                });
+        return batcher.submit(roomId, senderId, body, request.clientMessageId(), request.replyToId());
     }
 
-    /** A page of history, ascending by seq; {@code limit + 1} rows are read to learn {@code hasMore}. */
+    /**
+     * A page of history, ascending by seq, in one statement that also checks membership; {@code limit + 1} rows
+     * are read to learn {@code hasMore}.
+     */
     public Uni<MessagePage> history(UUID callerId, UUID roomId, Long before, Long after, int limit) {
-        return pool.withConnection(conn -> messages.role(conn, roomId, callerId)
-                        .onItem()
-                        .ifNull()
-                        .failWith(MessageService::noSuchRoom)
-                        .chain(role -> messages.page(conn, roomId, before, after, limit + 1)))
+        return messages.page(pool, roomId, callerId, before, after, limit + 1)
+                .onItem()
+                .ifNull()
+                .failWith(MessageService::noSuchRoom)
                 .map(found -> {
                     boolean hasMore = found.size() > limit;
                     if (!hasMore) {
@@ -207,17 +176,6 @@ public class MessageService {
                         .ifNull()
                         .failWith(MessageService::noSuchRoom)
                         .map(role -> new Locked(role, position)));
-    }
-
-    private Uni<Void> checkReply(io.vertx.mutiny.sqlclient.SqlClient conn, UUID roomId, UUID replyToId) {
-        if (replyToId == null) {
-            return Uni.createFrom().voidItem();
-        }
-        return messages.existsInRoom(conn, replyToId, roomId)
-                .chain(exists -> exists
-                        ? Uni.createFrom().voidItem()
-                        : Uni.createFrom()
-                                .failure(ProblemException.invalid("replyToId", "must be a message of this room")));
     }
 
     static ProblemException noSuchRoom() {

@@ -81,21 +81,26 @@ class QueryPlanTest {
 
     @Test
     void shouldReadTheLatestHistoryPageAlongTheRoomSeqIndex() throws IOException {
-        String plan = explain("history-latest", MessageRepository.HISTORY_LATEST, Tuple.of(bigRoom, (long) PAGE + 1));
+        String plan = explain(
+                "history-latest", MessageRepository.HISTORY_LATEST, Tuple.of(bigRoom, readerId(), (long) PAGE + 1));
         assertWalksIndexWithoutSort(plan);
     }
 
     @Test
     void shouldReadAPageBeforeASeqAlongTheRoomSeqIndex() throws IOException {
         String plan = explain(
-                "history-before", MessageRepository.HISTORY_BEFORE, Tuple.of(bigRoom, 50_000L, (long) PAGE + 1));
+                "history-before",
+                MessageRepository.HISTORY_BEFORE,
+                Tuple.of(bigRoom, readerId(), 50_000L, (long) PAGE + 1));
         assertWalksIndexWithoutSort(plan);
     }
 
     @Test
     void shouldReadAPageAfterASeqAlongTheRoomSeqIndex() throws IOException {
-        String plan =
-                explain("history-after", MessageRepository.HISTORY_AFTER, Tuple.of(bigRoom, 99_000L, (long) PAGE + 1));
+        String plan = explain(
+                "history-after",
+                MessageRepository.HISTORY_AFTER,
+                Tuple.of(bigRoom, readerId(), 99_000L, (long) PAGE + 1));
         assertWalksIndexWithoutSort(plan);
     }
 
@@ -134,6 +139,10 @@ class QueryPlanTest {
         // as the statistics of the moment make the planner choose: both count by index range.
         assertTrue(plan.contains("messages_room_seq"), plan);
         assertFalse(plan.contains("Seq Scan on messages"), plan);
+    }
+
+    private UUID readerId() {
+        return UUID.fromString(reader.id());
     }
 
     private static void assertWalksIndexWithoutSort(String plan) {

@@ -1,0 +1,349 @@
+package dev.chat.message;
+
+import static dev.chat.support.RoomApi.as;
+import static dev.chat.support.RoomApi.group;
+import static dev.chat.support.RoomApi.register;
+import static dev.chat.support.RoomApi.sendForId;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chat.support.RoomApi.TestUser;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntSupplier;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit: sends that queue behind a room's transaction are written together, and each gets the answer
+ * it would have got alone. To make the batch certain rather than likely, the test holds the room's row lock
+ * while a first send (the plug) waits on it and the others queue behind; releasing the lock lets the plug
+ * commit alone and the queued sends go in one transaction.
+ */
+@QuarkusTest
+@TestProfile(GroupCommitTest.SmallQueue.class)
+class GroupCommitTest {
+
+    static final int MAX_QUEUED = 50;
+
+    /**
+     * A queue bound a test can reach with a few dozen requests, and a lock wait long enough that the queue
+     * fills behind a held lock on a loaded machine (the tests end the wait themselves).
+     */
+    public static class SmallQueue implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "chat.sends.max-queued-per-room",
+                    String.valueOf(MAX_QUEUED),
+                    "quarkus.datasource.reactive.additional-properties.lock_timeout",
+                    "60s");
+        }
+    }
+
+    private static final String MESSAGES = "/api/rooms/{roomId}/messages";
+    private static final Duration QUEUE_WAIT = Duration.ofSeconds(15); // the lock holder idles 30 s at most
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    SendBatcher batcher;
+
+    private ExecutorService threads;
+    private SqlConnection holder;
+
+    @BeforeEach
+    void start() {
+        threads = Executors.newFixedThreadPool(64);
+    }
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+        if (holder != null) {
+            holder.close().await().indefinitely();
+        }
+        rows("ALTER TABLE messages DROP CONSTRAINT IF EXISTS group_commit_test_poison");
+    }
+
+    /** One request of a batch and the answer it must get alone. */
+    private record Call(String label, TestUser sender, Map<String, Object> body, int expected) {
+        /** A NUL is refused while the JSON is read (400), before the request could queue. */
+        boolean queues() {
+            return !label.equals("nul");
+        }
+    }
+
+    /**
+     * Text PostgreSQL refuses inside a batch: the service refuses what it knows (a NUL) before it queues, so
+     * the test gives PostgreSQL a rule of its own, a check constraint on this marker, for the length of the test.
+     */
+    private static final String POISON = "poison-" + UUID.randomUUID();
+
+    @Test
+    void whenAMixedBatchCommitsEachRequestGetsItsOwnAnswerAndSeqsStayGapFree() throws Exception {
+        List<TestUser> members = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            members.add(register());
+        }
+        TestUser stranger = register();
+        String roomId = group(members.get(0), members.subList(1, members.size()).toArray(TestUser[]::new));
+        String otherRoom = group(stranger);
+        String foreign = sendForId(stranger, otherRoom, "in another room");
+        String local = sendForId(members.get(0), roomId, "a reply target"); // seq 1
+        String original = as(members.get(1))
+                .body(Map.of("body", "stored before", "clientMessageId", "stored-1"))
+                .post(MESSAGES, roomId)
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id"); // seq 2
+
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            calls.add(new Call("plain", members.get(i % members.size()), Map.of("body", "plain " + i), 201));
+        }
+        for (int i = 0; i < 4; i++) {
+            calls.add(new Call("stranger", stranger, Map.of("body", "not a member " + i), 404));
+            calls.add(new Call("foreign reply", members.get(i), Map.of("body", "re " + i, "replyToId", foreign), 400));
+            calls.add(new Call("local reply", members.get(i), Map.of("body", "re " + i, "replyToId", local), 201));
+        }
+        calls.add(new Call(
+                "retry of a stored one", members.get(1), Map.of("body", "again", "clientMessageId", "stored-1"), 200));
+        for (int i = 0; i < 3; i++) { // racing retries inside the batch: one stores, the others get it
+            calls.add(new Call("dup", members.get(2), Map.of("body", "dup", "clientMessageId", "dup-1"), 0));
+        }
+        calls.add(new Call(
+                "same id, other sender", members.get(3), Map.of("body", "mine", "clientMessageId", "dup-1"), 201));
+        for (int i = 0; i < 2; i++) { // PostgreSQL refuses these: the whole insert fails, only these may
+            calls.add(new Call("unstorable", members.get(4), Map.of("body", POISON + " " + i), 500));
+            calls.add(new Call("nul", members.get(4), Map.of("body", "bad \u0000 text " + i), 400));
+        }
+        rows("ALTER TABLE messages ADD CONSTRAINT group_commit_test_poison CHECK (body NOT LIKE '" + POISON
+                + "%') NOT VALID");
+
+        holdRoomLock(roomId);
+        Future<ExtractableResponse<Response>> plug =
+                post(members.get(5), roomId, Map.of("body", "the plug")); // waits on the lock
+        waitFor(this::lockWaiters, 1);
+        List<Future<ExtractableResponse<Response>>> answers = new ArrayList<>();
+        for (Call call : calls) {
+            answers.add(post(call.sender(), roomId, call.body()));
+        }
+        UUID room = UUID.fromString(roomId);
+        int queueing = (int) calls.stream().filter(Call::queues).count();
+        waitFor(() -> batcher.queued(room), queueing); // every request queued behind the plug: one batch
+        releaseRoomLock();
+
+        assertEquals(201, plug.get().statusCode(), plug.get().asString());
+        Set<Long> createdSeqs = new HashSet<>();
+        createdSeqs.add(plug.get().jsonPath().getLong("seq"));
+        Map<Integer, Integer> dupStatuses = new HashMap<>();
+        Set<String> dupIds = new HashSet<>();
+        for (int i = 0; i < calls.size(); i++) {
+            Call call = calls.get(i);
+            ExtractableResponse<Response> answer = answers.get(i).get();
+            if (call.label().equals("dup")) {
+                dupStatuses.merge(answer.statusCode(), 1, Integer::sum);
+                dupIds.add(answer.path("id"));
+                if (answer.statusCode() == 201) {
+                    createdSeqs.add(answer.jsonPath().getLong("seq"));
+                }
+                continue;
+            }
+            assertEquals(call.expected(), answer.statusCode(), call.label() + ": " + answer.asString());
+            if (call.expected() == 201) {
+                assertTrue(createdSeqs.add(answer.jsonPath().getLong("seq")), "one seq per message");
+                if (call.label().equals("local reply")) {
+                    assertEquals(local, answer.path("replyToId"));
+                }
+            } else if (call.expected() == 200) {
+                assertEquals(original, answer.path("id"));
+            } else {
+                assertTrue(answer.contentType().startsWith("application/problem+json"), answer.contentType());
+            }
+        }
+        assertEquals(Map.of(201, 1, 200, 2), dupStatuses, "racing retries store once");
+        assertEquals(1, dupIds.size(), "every retry answers the one stored message");
+
+        // Stored: seq 1..n without a gap, exactly the 201s (and the two sent before), nothing refused.
+        long expected = 2 + 1 + 16 + 4 + 1 + 1; // before, plug, plain, local replies, dup-1 once, other sender
+        assertEquals(expected - 2, createdSeqs.size());
+        List<Row> rows = rows("SELECT seq, sender_id, body FROM messages WHERE room_id = $1 ORDER BY seq", room);
+        assertEquals(
+                LongStream.rangeClosed(1, expected).boxed().toList(),
+                rows.stream().map(r -> r.getLong("seq")).toList());
+        assertTrue(createdSeqs.stream().allMatch(seq -> seq > 2 && seq <= expected), createdSeqs.toString());
+        assertTrue(
+                rows.stream().noneMatch(r -> r.getUUID("sender_id").toString().equals(stranger.id())));
+        assertTrue(rows.stream().noneMatch(r -> r.getString("body").startsWith("bad")));
+        assertTrue(rows.stream().noneMatch(r -> r.getString("body").startsWith(POISON)));
+        as(members.get(0)).get("/api/rooms/{roomId}", roomId).then().statusCode(200);
+        assertEquals(
+                expected,
+                as(members.get(0)).get("/api/rooms/{roomId}", roomId).jsonPath().getLong("lastSeq"));
+        // Each sender's read watermark moved to its own last message of the batch.
+        for (TestUser member : members) {
+            long last = rows.stream()
+                    .filter(r -> r.getUUID("sender_id").toString().equals(member.id()))
+                    .mapToLong(r -> r.getLong("seq"))
+                    .max()
+                    .orElse(0);
+            List<Row> watermark = rows(
+                    "SELECT last_read_seq FROM memberships WHERE room_id = $1 AND user_id = $2",
+                    room,
+                    UUID.fromString(member.id()));
+            assertEquals(last, watermark.get(0).getLong(0), "read watermark of " + member.username());
+        }
+        waitFor(batcher::activeLanes, 0);
+    }
+
+    @Test
+    void whenMoreSendsQueueThanTheBoundTheRestAreRefusedWith429AndNotStored() throws Exception {
+        TestUser owner = register();
+        String roomId = group(owner);
+        UUID room = UUID.fromString(roomId);
+        holdRoomLock(roomId);
+        Future<ExtractableResponse<Response>> plug = post(owner, roomId, Map.of("body", "the plug"));
+        waitFor(this::lockWaiters, 1);
+        List<Future<ExtractableResponse<Response>>> answers = new ArrayList<>();
+        for (int i = 0; i < MAX_QUEUED; i++) {
+            answers.add(post(owner, roomId, Map.of("body", "queued " + i)));
+        }
+        waitFor(() -> batcher.queued(room), MAX_QUEUED);
+        List<ExtractableResponse<Response>> refused = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            refused.add(post(owner, roomId, Map.of("body", "one too many " + i)).get());
+        }
+        releaseRoomLock();
+
+        for (ExtractableResponse<Response> answer : refused) {
+            assertEquals(429, answer.statusCode(), answer.asString());
+            assertTrue(answer.contentType().startsWith("application/problem+json"), answer.contentType());
+            assertNotEquals(null, answer.header("Retry-After"));
+        }
+        assertEquals(201, plug.get().statusCode());
+        for (Future<ExtractableResponse<Response>> answer : answers) {
+            assertEquals(201, answer.get().statusCode(), answer.get().asString());
+        }
+        assertEquals(
+                LongStream.rangeClosed(1, MAX_QUEUED + 1).boxed().toList(),
+                rows("SELECT seq FROM messages WHERE room_id = $1 ORDER BY seq", room).stream()
+                        .map(r -> r.getLong(0))
+                        .toList());
+        waitFor(batcher::activeLanes, 0);
+    }
+
+    @Test
+    void whenABatchFailsAsAWholeEveryQueuedSendIsAnswered503AndNothingIsStored() throws Exception {
+        TestUser owner = register();
+        String roomId = group(owner);
+        UUID room = UUID.fromString(roomId);
+        holdRoomLock(roomId);
+        Future<ExtractableResponse<Response>> plug = post(owner, roomId, Map.of("body", "the plug"));
+        waitFor(this::lockWaiters, 1);
+        List<Future<ExtractableResponse<Response>>> answers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            answers.add(post(owner, roomId, Map.of("body", "queued " + i)));
+        }
+        waitFor(() -> batcher.queued(room), 10);
+        // The plug's transaction fails (its lock wait is cancelled, as a lock timeout would): the plug gets 503,
+        // and the queued sends go in the next batch, which fails the same way: each of them gets 503.
+        cancelLockWaiter();
+        assertEquals(503, plug.get().statusCode(), plug.get().asString());
+        waitFor(() -> batcher.queued(room), 0);
+        waitFor(this::lockWaiters, 1);
+        cancelLockWaiter();
+        for (Future<ExtractableResponse<Response>> answer : answers) {
+            assertEquals(503, answer.get().statusCode(), answer.get().asString());
+            assertNotEquals(null, answer.get().header("Retry-After"));
+        }
+        releaseRoomLock();
+        assertEquals(0, rows("SELECT 1 FROM messages WHERE room_id = $1", room).size());
+        waitFor(batcher::activeLanes, 0);
+        // The lane works again afterwards, from seq 1.
+        assertEquals(
+                1L,
+                as(owner)
+                        .body(Map.of("body", "after"))
+                        .post(MESSAGES, roomId)
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .jsonPath()
+                        .getLong("seq"));
+    }
+
+    private Future<ExtractableResponse<Response>> post(TestUser sender, String roomId, Map<String, Object> body) {
+        return threads.submit(
+                () -> as(sender).body(body).post(MESSAGES, roomId).then().extract());
+    }
+
+    private void holdRoomLock(String roomId) {
+        holder = pool.getConnection().await().indefinitely();
+        holder.query("BEGIN").execute().await().indefinitely();
+        holder.preparedQuery("SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(UUID.fromString(roomId)))
+                .await()
+                .indefinitely();
+    }
+
+    private void releaseRoomLock() {
+        holder.query("ROLLBACK").execute().await().indefinitely();
+    }
+
+    /** Service sessions waiting for a room's row lock in a batch's first statement. */
+    private int lockWaiters() {
+        return rows("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND query LIKE '%FOR UPDATE OF r%' AND pid <> pg_backend_pid()")
+                .get(0)
+                .getLong(0)
+                .intValue();
+    }
+
+    private void cancelLockWaiter() {
+        rows("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND query LIKE '%FOR UPDATE OF r%' AND pid <> pg_backend_pid()");
+    }
+
+    private static void waitFor(IntSupplier value, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + QUEUE_WAIT.toNanos();
+        while (value.getAsInt() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(expected, value.getAsInt());
+    }
+
+    private List<Row> rows(String sql, Object... params) {
+        List<Row> out = new ArrayList<>();
+        pool.preparedQuery(sql)
+                .execute(Tuple.from(params))
+                .await()
+                .indefinitely()
+                .forEach(out::add);
+        return out;
+    }
+}
