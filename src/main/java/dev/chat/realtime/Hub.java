@@ -98,8 +98,9 @@ final class Hub implements RoomDispatcher.Host {
     void open(LiveConnection connection) {
         connections.add(connection);
         hubs.opened(connection);
-        // A connection without `ready` after this long is a bug or a starved machine: say which rooms query
-        // it waits for, so that the next occurrence can be told apart (a test saw one, not explained yet).
+        // A connection without `ready` after this long waits for its rooms query: a database or a machine in
+        // trouble, worth a line. (It stayed silent through the tests' old "no ready" flake: that was the
+        // test client dropping a ready the server had written, see WsClient.connect.)
         hubs.vertx()
                 .setTimer(
                         5000,
