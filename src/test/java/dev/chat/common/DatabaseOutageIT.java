@@ -78,7 +78,7 @@ class DatabaseOutageIT {
         Vertx vertx = Vertx.vertx();
         try (PrivatePostgres postgres = PrivatePostgres.require().create();
                 Instance instance = Instance.start(
-                        "db-outage", Instance.env(postgres.datasource(), Instance.keys(), Instance.generousLimits()))) {
+                        "db-outage", Instance.env(postgres.datasource(), Instance.keys(), Instance.suiteSettings()))) {
             URI base = URI.create("http://127.0.0.1:" + instance.port());
             var alice = register(instance, "alice");
             var bob = register(instance, "bob");

@@ -36,7 +36,7 @@ class CrashDurabilityIT {
     void afterASigkillEveryAcknowledgedMessageIsStoredOnceGapFreeAndRetriesReturnTheOriginal() throws Exception {
         ExternalServices.require();
         Map<String, String> env =
-                Instance.env(ExternalServices.freshDatabase(), Instance.keys(), Instance.generousLimits());
+                Instance.env(ExternalServices.freshDatabase(), Instance.keys(), Instance.suiteSettings());
         try (Instance instance = Instance.start("crash", env)) {
             var owner = instance.request()
                     .body(Map.of("username", Api.uniqueName("crash"), "password", Api.PASSWORD))

@@ -57,7 +57,7 @@ class ClusterIT {
                         "CHAT_REDIS_INSTANCE_TTL", "PT2S",
                         "CHAT_PRESENCE_OFFLINE_GRACE", "PT0S",
                         "CHAT_WS_REORDER_WAIT", "PT0.5S"),
-                Instance.generousLimits());
+                Instance.suiteSettings());
         a = Instance.start("a", env);
         b = Instance.start("b", env);
         vertx = Vertx.vertx();

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The packaged artifact runs in the prod profile, which takes its keys only from PEM files: this writes a
  * fresh pair for the black-box suite and hands the locations to the launched process, with limits high
- * enough for the suites.
+ * enough for the suites and the cheapest bcrypt cost (the suites register hundreds of users).
  */
 public class GeneratedJwtKeys implements QuarkusTestResourceLifecycleManager {
 
@@ -38,6 +38,7 @@ public class GeneratedJwtKeys implements QuarkusTestResourceLifecycleManager {
             Path privateKey = Files.writeString(dir.resolve("private.pem"), keys.get(DevKeysConfigSource.SIGN_KEY));
             Path publicKey = Files.writeString(dir.resolve("public.pem"), keys.get(DevKeysConfigSource.VERIFY_KEY));
             Map<String, String> config = new HashMap<>(LIMITS_FOR_SUITES);
+            config.put("chat.auth.bcrypt-cost", "4");
             config.put("mp.jwt.verify.publickey.location", publicKey.toString());
             config.put("smallrye.jwt.sign.key.location", privateKey.toString());
             return config;

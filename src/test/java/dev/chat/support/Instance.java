@@ -62,15 +62,17 @@ public final class Instance implements AutoCloseable {
     }
 
     /**
-     * Request limits out of the way: these tests register many users and send many messages from one address
-     * in seconds; the limits themselves are tested in {@code dev.chat.limits}.
+     * Request limits out of the way, since these tests register many users and send many messages from one
+     * address in seconds (the limits themselves are tested in {@code dev.chat.limits}), and bcrypt at its
+     * lowest cost, since every registration hashes a password.
      */
-    public static Map<String, String> generousLimits() {
-        Map<String, String> limits = new HashMap<>();
+    public static Map<String, String> suiteSettings() {
+        Map<String, String> settings = new HashMap<>();
         for (String limit : new String[] {"LOGIN", "REGISTER", "SEND", "TYPING", "RECEIPTS", "ROOM_CREATION"}) {
-            limits.put("CHAT_LIMITS_" + limit, "100000/1s");
+            settings.put("CHAT_LIMITS_" + limit, "100000/1s");
         }
-        return limits;
+        settings.put("CHAT_AUTH_BCRYPT_COST", "4");
+        return settings;
     }
 
     public static int freePort() {
