@@ -24,18 +24,18 @@ public class EventFrame {
     }
 
     /** A room-scoped frame; {@code seq} only for {@code message.*} events. */
-    public Buffer room(String type, UUID roomId, Long seq, Instant at, Object data) {
+    public Buffer room(EventType type, UUID roomId, Long seq, Instant at, Object data) {
         return encode(type, roomId, seq, at, data);
     }
 
     /** A frame that belongs to no room ({@code ready}, {@code presence}). */
-    public Buffer user(String type, Instant at, Object data) {
+    public Buffer user(EventType type, Instant at, Object data) {
         return encode(type, null, null, at, data);
     }
 
-    private Buffer encode(String type, UUID roomId, Long seq, Instant at, Object data) {
+    private Buffer encode(EventType type, UUID roomId, Long seq, Instant at, Object data) {
         Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", type);
+        frame.put("type", type.wire());
         if (roomId != null) {
             frame.put("roomId", roomId);
         }
@@ -47,7 +47,7 @@ public class EventFrame {
         try {
             return Buffer.buffer(mapper.writeValueAsBytes(frame));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Event data must be serializable: " + type, e);
+            throw new IllegalStateException("Event data must be serializable: " + type.wire(), e);
         }
     }
 }

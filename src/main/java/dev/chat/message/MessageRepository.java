@@ -1,5 +1,6 @@
 package dev.chat.message;
 
+import dev.chat.room.Role;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -14,7 +15,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Messages and the watermarks they move, in plain SQL on the reactive PostgreSQL client rather than through
@@ -77,10 +77,10 @@ public class MessageRepository {
     private static final String BATCH_CHECK = "SELECT t.i,"
             + " EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = $1 AND m.user_id = t.sender_id) AS member,"
             + " (t.reply_to IS NULL OR EXISTS (SELECT 1 FROM messages p WHERE p.id = t.reply_to AND p.room_id = $1))"
-            + " AS reply_ok, "
-            + Arrays.stream(COLUMNS.split(", "))
-                    .map(c -> "x." + c + " AS o_" + c)
-                    .collect(Collectors.joining(", "))
+            + " AS reply_ok,"
+            + " x.id AS o_id, x.room_id AS o_room_id, x.seq AS o_seq, x.sender_id AS o_sender_id, x.body AS o_body,"
+            + " x.client_message_id AS o_client_message_id, x.reply_to_id AS o_reply_to_id,"
+            + " x.created_at AS o_created_at, x.edited_at AS o_edited_at, x.deleted AS o_deleted"
             + " FROM unnest($2::uuid[], $3::text[], $4::uuid[]) WITH ORDINALITY AS t(sender_id, cmid, reply_to, i)"
             + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM messages"
             + " WHERE room_id = $1 AND sender_id = t.sender_id AND client_message_id = t.cmid LIMIT 1) x ON true"
@@ -189,10 +189,11 @@ public class MessageRepository {
     }
 
     /** The caller's role in the room, or null when not a member. */
-    public Uni<String> role(SqlClient client, UUID roomId, UUID userId) {
+    public Uni<Role> role(SqlClient client, UUID roomId, UUID userId) {
         return client.preparedQuery("SELECT role FROM memberships WHERE room_id = $1 AND user_id = $2")
                 .execute(Tuple.of(roomId, userId))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("role"));
+                .map(rows ->
+                        rows.size() == 0 ? null : Role.of(rows.iterator().next().getString("role")));
     }
 
     /** A member's view of the room for a signal: its last seq and its stream position now. */
@@ -275,8 +276,8 @@ public class MessageRepository {
      * Moves a watermark forward, never back; read implies delivered. True when the requested watermark
      * moved (a lower or equal seq than the stored one changes nothing).
      */
-    public Uni<Boolean> advanceWatermark(SqlClient client, UUID roomId, UUID userId, String type, long seq) {
-        String sql = ReceiptRequest.READ.equals(type) ? """
+    public Uni<Boolean> advanceWatermark(SqlClient client, UUID roomId, UUID userId, ReceiptType type, long seq) {
+        String sql = type == ReceiptType.READ ? """
                   UPDATE memberships SET last_read_seq = $3, last_delivered_seq = GREATEST(last_delivered_seq, $3)
                   WHERE room_id = $1 AND user_id = $2 AND last_read_seq < $3""" : """
                   UPDATE memberships SET last_delivered_seq = $3

@@ -6,6 +6,7 @@ import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
 import dev.chat.fanout.RoomEvent;
+import dev.chat.room.Role;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -30,9 +31,6 @@ public class MessageService {
     /** The {@code data} of {@code message.deleted}. */
     @RegisterForReflection // serialized into pushed events by ObjectMapper, also in native images
     public record Deleted(UUID id, long seq) {}
-
-    private static final String OWNER = "owner";
-    private static final String ADMIN = "admin";
 
     private final Pool pool;
     private final MessageRepository messages;
@@ -124,7 +122,7 @@ public class MessageService {
                                 .ifNull()
                                 .failWith(MessageService::noSuchMessage)
                                 .chain(message -> {
-                                    boolean moderator = OWNER.equals(locked.role()) || ADMIN.equals(locked.role());
+                                    boolean moderator = locked.role().moderates();
                                     if (!message.senderId().equals(callerId) && !moderator) {
                                         return Uni.createFrom()
                                                 .failure(
@@ -154,7 +152,7 @@ public class MessageService {
     }
 
     /** The caller's role, read after the room lock, and the stream position the change takes. */
-    private record Locked(String role, long position) {}
+    private record Locked(Role role, long position) {}
 
     /**
      * A non-member is refused before it may queue on the room's row lock (404); then the lock and the next

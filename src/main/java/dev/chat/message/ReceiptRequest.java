@@ -19,8 +19,4 @@ public record ReceiptRequest(
         @Schema(
                 description =
                         "A watermark: a lower seq than the stored one is ignored; above the room's lastSeq is 400.")
-        Long seq) {
-
-    public static final String READ = "read";
-    public static final String DELIVERED = "delivered";
-}
+        Long seq) {}

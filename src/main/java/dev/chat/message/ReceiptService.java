@@ -45,7 +45,7 @@ public class ReceiptService {
      * Moves the caller's watermark. A seq at or below the stored one changes nothing and publishes nothing:
      * a {@code receipt} event is published only when the watermark actually moved.
      */
-    public Uni<Void> receipt(UUID userId, UUID roomId, String type, long seq) {
+    public Uni<Void> receipt(UUID userId, UUID roomId, ReceiptType type, long seq) {
         Instant now = Times.now();
         return pool.withConnection(conn -> messages.roomForMember(conn, roomId, userId)
                         .onItem()
@@ -66,7 +66,7 @@ public class ReceiptService {
                                                                 roomId,
                                                                 null,
                                                                 now,
-                                                                new Receipt(userId, type, seq)))
+                                                                new Receipt(userId, type.wire(), seq)))
                                                 : null)))
                 .invoke(event -> {
                     if (event != null) {

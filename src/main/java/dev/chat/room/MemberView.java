@@ -18,6 +18,18 @@ public record MemberView(
         long lastReadSeq,
         long lastDeliveredSeq) {
 
+    /** For the HQL {@code select new} of {@code MembershipRepository}, which reads the role as the enum. */
+    public MemberView(
+            UUID userId,
+            String username,
+            String displayName,
+            Role role,
+            Instant joinedAt,
+            long lastReadSeq,
+            long lastDeliveredSeq) {
+        this(userId, username, displayName, role.wire(), joinedAt, lastReadSeq, lastDeliveredSeq);
+    }
+
     public static MemberView of(Membership membership, User user) {
         return new MemberView(
                 user.id,

@@ -1,6 +1,7 @@
 package dev.chat.room;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
@@ -20,10 +21,6 @@ import java.util.UUID;
 @IdClass(Membership.Key.class)
 public class Membership {
 
-    public static final String OWNER = "owner";
-    public static final String ADMIN = "admin";
-    public static final String MEMBER = "member";
-
     @Id
     @Column(name = "room_id")
     public UUID roomId;
@@ -33,7 +30,8 @@ public class Membership {
     public UUID userId;
 
     @Column(nullable = false, length = 8)
-    public String role;
+    @Convert(converter = Role.Column.class)
+    public Role role;
 
     @Column(name = "joined_at", nullable = false, updatable = false)
     public Instant joinedAt;
@@ -44,17 +42,13 @@ public class Membership {
     @Column(name = "last_delivered_seq", nullable = false, updatable = false)
     public long lastDeliveredSeq;
 
-    public static Membership of(UUID roomId, UUID userId, String role, Instant joinedAt) {
+    public static Membership of(UUID roomId, UUID userId, Role role, Instant joinedAt) {
         Membership m = new Membership();
         m.roomId = roomId;
         m.userId = userId;
         m.role = role;
         m.joinedAt = joinedAt;
         return m;
-    }
-
-    public boolean isOwnerOrAdmin() {
-        return OWNER.equals(role) || ADMIN.equals(role);
     }
 
     /** The composite primary key (room_id, user_id). */

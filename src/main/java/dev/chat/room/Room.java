@@ -1,6 +1,7 @@
 package dev.chat.room;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -16,14 +17,12 @@ import java.util.UUID;
 @Table(name = "rooms")
 public class Room {
 
-    public static final String GROUP = "group";
-    public static final String DIRECT = "direct";
-
     @Id
     public UUID id;
 
     @Column(nullable = false, length = 8, updatable = false)
-    public String type;
+    @Convert(converter = RoomType.Column.class)
+    public RoomType type;
 
     /** Null for direct rooms. */
     @Column(length = 100)
@@ -57,6 +56,6 @@ public class Room {
     public UUID directUserB;
 
     public boolean isDirect() {
-        return DIRECT.equals(type);
+        return type == RoomType.DIRECT;
     }
 }

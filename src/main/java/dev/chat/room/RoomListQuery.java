@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -32,10 +31,6 @@ public class RoomListQuery {
             @Schema(nullable = true, description = "Pass as `cursor` for the next page; null on the last page.")
             String nextCursor) {}
 
-    private static final String LAST_MESSAGE_COLUMNS = Arrays.stream(MessageRepository.COLUMNS.split(",\\s*"))
-            .map(c -> "lm." + c + " AS lm_" + c)
-            .collect(Collectors.joining(", "));
-
     static final String SQL = """
             WITH page AS (
                 SELECT r.id, r.type, r.name, r.created_at, r.last_seq, r.last_activity, r.member_count,
@@ -46,7 +41,10 @@ public class RoomListQuery {
                 ORDER BY r.last_activity DESC, r.id DESC
                 LIMIT $4
             )
-            SELECT p.*, unread.n AS unread_count, %s
+            SELECT p.*, unread.n AS unread_count,
+                   lm.id AS lm_id, lm.room_id AS lm_room_id, lm.seq AS lm_seq, lm.sender_id AS lm_sender_id,
+                   lm.body AS lm_body, lm.client_message_id AS lm_client_message_id, lm.reply_to_id AS lm_reply_to_id,
+                   lm.created_at AS lm_created_at, lm.edited_at AS lm_edited_at, lm.deleted AS lm_deleted
             FROM page p
             LEFT JOIN LATERAL (
                 SELECT * FROM messages x WHERE x.room_id = p.id ORDER BY x.seq DESC LIMIT 1
@@ -55,7 +53,7 @@ public class RoomListQuery {
                 SELECT count(*) AS n FROM messages x
                 WHERE x.room_id = p.id AND x.seq > p.last_read_seq AND x.sender_id <> p.user_id AND NOT x.deleted
             ) unread
-            ORDER BY p.last_activity DESC, p.id DESC""".formatted(LAST_MESSAGE_COLUMNS);
+            ORDER BY p.last_activity DESC, p.id DESC""";
 
     private final Pool pool;
 

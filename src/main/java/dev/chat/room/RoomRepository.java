@@ -10,7 +10,7 @@ public class RoomRepository implements PanacheRepositoryBase<Room, UUID> {
 
     /** The direct room of a pair; {@code a < b} as the rooms_direct_shape constraint stores them. */
     public Uni<Room> findDirect(UUID a, UUID b) {
-        return find("type = ?1 and directUserA = ?2 and directUserB = ?3", Room.DIRECT, a, b)
+        return find("type = ?1 and directUserA = ?2 and directUserB = ?3", RoomType.DIRECT, a, b)
                 .firstResult();
     }
 }

@@ -201,7 +201,8 @@ public class RoomResource {
             @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
             @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String userId,
             @Valid @NotNull ChangeRoleRequest request) {
-        return rooms.changeRole(caller.id(), Ids.parse("roomId", roomId), Ids.parse("userId", userId), request.role());
+        return rooms.changeRole(
+                caller.id(), Ids.parse("roomId", roomId), Ids.parse("userId", userId), Role.of(request.role()));
     }
 
     /** Removing yourself is leaving. */

@@ -100,14 +100,13 @@ public class RoomService {
                         return Uni.createFrom()
                                 .<Added>failure(ProblemException.invalid("memberIds", "contains ids of no user"));
                     }
-                    Room room = newRoom(Room.GROUP, request.name().strip(), now, everyone.size());
+                    Room room = newRoom(RoomType.GROUP, request.name().strip(), now, everyone.size());
                     room.lastEvent = everyone.size(); // one member.added each, positions 1..n
                     Map<UUID, User> byId = found.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
                     List<Membership> members = new ArrayList<>();
                     List<MemberView> views = new ArrayList<>();
                     for (UUID id : everyone) { // creator first: the owner is also the longest-standing member
-                        Membership m = Membership.of(
-                                room.id, id, id.equals(creatorId) ? Membership.OWNER : Membership.MEMBER, now);
+                        Membership m = Membership.of(room.id, id, id.equals(creatorId) ? Role.OWNER : Role.MEMBER, now);
                         members.add(m);
                         views.add(MemberView.of(m, byId.get(id)));
                     }
@@ -142,13 +141,13 @@ public class RoomService {
                         if (found.size() != 2) {
                             return Uni.createFrom().<Added>failure(ProblemException.invalid("userId", "no such user"));
                         }
-                        Room room = newRoom(Room.DIRECT, null, now, 2);
+                        Room room = newRoom(RoomType.DIRECT, null, now, 2);
                         room.directUserA = a;
                         room.directUserB = b;
                         room.lastEvent = 2;
                         List<Membership> members = List.of(
-                                Membership.of(room.id, callerId, Membership.MEMBER, now),
-                                Membership.of(room.id, otherId, Membership.MEMBER, now));
+                                Membership.of(room.id, callerId, Role.MEMBER, now),
+                                Membership.of(room.id, otherId, Role.MEMBER, now));
                         Map<UUID, User> byId = found.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
                         List<MemberView> views = members.stream()
                                 .map(m -> MemberView.of(m, byId.get(m.userId)))
@@ -215,7 +214,7 @@ public class RoomService {
                                         if (existing != null) {
                                             throw ProblemException.conflict("That user is already a member.");
                                         }
-                                        Membership m = Membership.of(roomId, userId, Membership.MEMBER, now);
+                                        Membership m = Membership.of(roomId, userId, Role.MEMBER, now);
                                         room.memberCount++;
                                         long position = room.lastEvent + 1;
                                         room.lastEvent += 2; // member.added, then room.updated
@@ -240,9 +239,9 @@ public class RoomService {
      * leaves, so a room always has exactly one owner. No event for clients (the contract has none for
      * roles); it still takes a stream position, as every change of the room does.
      */
-    public Uni<MemberView> changeRole(UUID callerId, UUID roomId, UUID userId, String role) {
+    public Uni<MemberView> changeRole(UUID callerId, UUID roomId, UUID userId, Role role) {
         return Panache.withTransaction(() -> lockAsMember(roomId, callerId).chain(locked -> {
-                    if (!Membership.OWNER.equals(locked.me().role)) {
+                    if (locked.me().role != Role.OWNER) {
                         throw ProblemException.forbidden("Only the room's owner can change roles.");
                     }
                     if (userId.equals(callerId)) {
@@ -282,7 +281,7 @@ public class RoomService {
                             .ifNull()
                             .failWith(RoomService::noSuchMember)
                             .chain(them -> {
-                                if (Membership.ADMIN.equals(locked.me().role) && !Membership.MEMBER.equals(them.role)) {
+                                if (locked.me().role == Role.ADMIN && them.role != Role.MEMBER) {
                                     throw ProblemException.forbidden("An admin can remove only members.");
                                 }
                                 return remove(locked.room(), them);
@@ -314,12 +313,12 @@ public class RoomService {
             return deleted.chain(() -> rooms.delete(room)).map(v -> new Removed(null, leaving.userId, position));
         }
         room.lastEvent += 2; // member.removed, then room.updated
-        if (!Membership.OWNER.equals(leaving.role)) {
+        if (leaving.role != Role.OWNER) {
             return deleted.map(v -> new Removed(RoomView.of(room), leaving.userId, position));
         }
         return deleted.chain(() -> memberships.successor(room.id, leaving.userId))
                 .map(heir -> {
-                    heir.role = Membership.OWNER;
+                    heir.role = Role.OWNER;
                     return new Removed(RoomView.of(room), leaving.userId, position);
                 });
     }
@@ -366,7 +365,7 @@ public class RoomService {
     }
 
     private static void requireOwnerOrAdmin(Membership me, String detail) {
-        if (!me.isOwnerOrAdmin()) {
+        if (!me.role.moderates()) {
             throw ProblemException.forbidden(detail);
         }
     }
@@ -383,7 +382,7 @@ public class RoomService {
                 .failWith(RoomService::noSuchRoom);
     }
 
-    private static Room newRoom(String type, String name, Instant now, int memberCount) {
+    private static Room newRoom(RoomType type, String name, Instant now, int memberCount) {
         Room room = new Room();
         room.id = UUID.randomUUID();
         room.type = type;

@@ -23,6 +23,6 @@ public record RoomView(
         int memberCount) {
 
     public static RoomView of(Room room) {
-        return new RoomView(room.id, room.type, room.name, room.createdAt, room.lastSeq, room.memberCount);
+        return new RoomView(room.id, room.type.wire(), room.name, room.createdAt, room.lastSeq, room.memberCount);
     }
 }

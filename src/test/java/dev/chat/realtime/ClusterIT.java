@@ -179,7 +179,7 @@ class ClusterIT {
 
             // Stream events arrive in commit order; typing and receipts carry no position of their own, so
             // they may come anywhere after the change they were checked against.
-            List<String> stream = List.of(
+            List<EventType> stream = List.of(
                     EventType.MESSAGE_CREATED,
                     EventType.MESSAGE_UPDATED,
                     EventType.ROOM_UPDATED,
@@ -188,12 +188,12 @@ class ClusterIT {
                     EventType.MESSAGE_DELETED,
                     EventType.MEMBER_REMOVED,
                     EventType.ROOM_UPDATED);
-            List<String> aliceGot = types(aliceWs, stream.size() + 2);
+            List<EventType> aliceGot = types(aliceWs, stream.size() + 2);
             assertEquals(stream, withoutSignals(aliceGot));
             assertTrue(
                     aliceGot.contains(EventType.TYPING) && aliceGot.contains(EventType.RECEIPT), aliceGot.toString());
             // bob's first two were read above; his own typing is not for him; he leaves before the last.
-            List<String> bobGot = types(bobWs, 6);
+            List<EventType> bobGot = types(bobWs, 6);
             assertEquals(stream.subList(2, stream.size() - 1), withoutSignals(bobGot));
             assertTrue(bobGot.contains(EventType.RECEIPT) && !bobGot.contains(EventType.TYPING), bobGot.toString());
             assertEquals(stream.subList(3, stream.size()), types(carolWs, stream.size() - 3));
@@ -250,7 +250,7 @@ class ClusterIT {
                 List<Long> before = new ArrayList<>();
                 for (int seen = 0; seen < 41; seen++) {
                     JsonObject frame = ownerWs.next();
-                    if (EventType.MEMBER_REMOVED.equals(frame.getString("type"))) {
+                    if (EventType.MEMBER_REMOVED.wire().equals(frame.getString("type"))) {
                         break;
                     }
                     before.add(frame.getLong("seq"));
@@ -258,7 +258,7 @@ class ClusterIT {
                 List<Long> got = new ArrayList<>();
                 while (true) {
                     JsonObject frame = removedWs.next();
-                    if (EventType.MEMBER_REMOVED.equals(frame.getString("type"))) {
+                    if (EventType.MEMBER_REMOVED.wire().equals(frame.getString("type"))) {
                         break;
                     }
                     got.add(frame.getLong("seq"));
@@ -450,17 +450,17 @@ class ClusterIT {
         return client;
     }
 
-    private static List<String> types(WsClient client, int count) {
-        List<String> types = new ArrayList<>();
+    private static List<EventType> types(WsClient client, int count) {
+        List<EventType> types = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            types.add(client.next().getString("type"));
+            types.add(EventType.of(client.next().getString("type")));
         }
         return types;
     }
 
-    private static List<String> withoutSignals(List<String> types) {
+    private static List<EventType> withoutSignals(List<EventType> types) {
         return types.stream()
-                .filter(t -> !t.equals(EventType.TYPING) && !t.equals(EventType.RECEIPT))
+                .filter(t -> t != EventType.TYPING && t != EventType.RECEIPT)
                 .toList();
     }
 

@@ -139,6 +139,10 @@ public final class WsClient implements AutoCloseable {
         return take(frames, "frame");
     }
 
+    public JsonObject next(dev.chat.fanout.EventType type) {
+        return next(type.wire());
+    }
+
     public JsonObject next(String type) {
         JsonObject frame = next();
         assertEquals(type, frame.getString("type"), "frame: " + frame);
