@@ -91,8 +91,7 @@ class DatabaseOutageIT {
                     .extract()
                     .path("id");
 
-            try (WsClient bobWs = WsClient.bearer(vertx, instance.ws(), bob.getString("accessToken"))) {
-                bobWs.ready();
+            try (WsClient bobWs = WsClient.ready(vertx, instance.ws(), bob.getString("accessToken"))) {
 
                 List<Thread> load = new ArrayList<>();
                 AtomicInteger sequence = new AtomicInteger();

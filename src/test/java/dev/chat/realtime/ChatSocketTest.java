@@ -69,8 +69,7 @@ class ChatSocketTest {
                 .subject(user.id().toString())
                 .expiresAt(Instant.now().plusSeconds(2))
                 .sign();
-        try (WsClient client = WsClient.bearer(vertx, ws, shortLived)) {
-            client.ready();
+        try (WsClient client = WsClient.ready(vertx, ws, shortLived)) {
             assertEquals(4001, client.closeCode(WsClient.WAIT_MS));
         }
     }
@@ -128,18 +127,14 @@ class ChatSocketTest {
         List<WsClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < 10; i++) { // API.md: default 10
-                WsClient client = WsClient.bearer(vertx, ws, user.accessToken());
-                client.ready();
-                open.add(client);
+                open.add(WsClient.ready(vertx, ws, user.accessToken()));
             }
             assertEquals(429, WsClient.refused(vertx, ws, "Bearer " + user.accessToken(), null));
             open.remove(0).close();
             long deadline = System.currentTimeMillis() + WsClient.WAIT_MS;
             while (true) { // the close reaches the server a moment later
                 try {
-                    WsClient again = WsClient.bearer(vertx, ws, user.accessToken());
-                    again.ready();
-                    open.add(again);
+                    open.add(WsClient.ready(vertx, ws, user.accessToken()));
                     break;
                 } catch (AssertionError refused) {
                     assertTrue(System.currentTimeMillis() < deadline, "a freed place was never reusable");
@@ -169,8 +164,7 @@ class ChatSocketTest {
     @Test
     void shouldAnswerPingWithPong() {
         TestUser user = Fixtures.register();
-        try (WsClient client = WsClient.bearer(vertx, ws, user.accessToken())) {
-            client.ready();
+        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
             client.send("{\"type\":\"ping\"}");
             assertEquals(new JsonObject(PONG), client.next());
         }
@@ -179,8 +173,7 @@ class ChatSocketTest {
     @Test
     void shouldAnswerAnyOtherFrameWithUnsupportedAndStayOpen() {
         TestUser user = Fixtures.register();
-        try (WsClient client = WsClient.bearer(vertx, ws, user.accessToken())) {
-            client.ready();
+        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
             client.send("{\"type\":\"subscribe\",\"roomId\":\"x\"}");
             assertEquals(UNSUPPORTED, client.next());
             client.send("not json");

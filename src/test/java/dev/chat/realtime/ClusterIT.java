@@ -445,9 +445,7 @@ class ClusterIT {
     }
 
     private static WsClient connect(Instance instance, User user) {
-        WsClient client = WsClient.bearer(vertx, instance.ws(), user.token());
-        client.ready();
-        return client;
+        return WsClient.ready(vertx, instance.ws(), user.token());
     }
 
     private static List<EventType> types(WsClient client, int count) {

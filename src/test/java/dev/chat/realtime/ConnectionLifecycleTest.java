@@ -173,9 +173,7 @@ class ConnectionLifecycleTest {
     }
 
     private WsClient connect(TestUser user) {
-        WsClient client = WsClient.bearer(vertx, ws, user.accessToken());
-        client.ready();
-        return client;
+        return WsClient.ready(vertx, ws, user.accessToken());
     }
 
     private double slowConsumerCloses() {

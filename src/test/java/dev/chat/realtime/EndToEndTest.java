@@ -353,9 +353,7 @@ class EndToEndTest {
     }
 
     private WsClient connect(TestUser user) {
-        WsClient client = WsClient.bearer(clients, ws, user.token());
-        client.ready();
-        return client;
+        return WsClient.ready(clients, ws, user.token());
     }
 
     private static TestUser[] concat(List<TestUser> users, TestUser extra) {

@@ -236,9 +236,7 @@ class EventAuthorizationMatrixTest {
         }
         fenceRoom = RoomApi.group(fenceUser, standing.toArray(TestUser[]::new));
         for (Actor actor : standing()) {
-            WsClient client = WsClient.bearer(vertx, ws, users.get(actor).token());
-            client.ready();
-            sockets.put(actor, client);
+            sockets.put(actor, WsClient.ready(vertx, ws, users.get(actor).token()));
         }
     }
 
@@ -323,9 +321,7 @@ class EventAuthorizationMatrixTest {
     }
 
     private void connectSubject(World world) {
-        WsClient client = WsClient.bearer(vertx, ws, world.subject().token());
-        client.ready();
-        sockets.put(Actor.SUBJECT, client);
+        sockets.put(Actor.SUBJECT, WsClient.ready(vertx, ws, world.subject().token()));
     }
 
     private static List<Actor> standing() {
@@ -365,8 +361,7 @@ class EventAuthorizationMatrixTest {
      */
     private Map<Actor, List<JsonObject>> presenceFence(World world) {
         Map<Actor, List<JsonObject>> before = new EnumMap<>(Actor.class);
-        try (WsClient fenceWs = WsClient.bearer(vertx, ws, fenceUser.token())) {
-            fenceWs.ready();
+        try (WsClient fenceWs = WsClient.ready(vertx, ws, fenceUser.token())) {
             for (Actor actor : sockets.keySet()) {
                 before.put(actor, presenceUntil(actor, true));
             }

@@ -126,8 +126,7 @@ class HostileWebSocketTest {
 
     /** The server still upgrades, authenticates and answers: nothing above broke it. */
     private void assertServing(TestUser user) {
-        try (WsClient client = WsClient.bearer(vertx, ws, user.accessToken())) {
-            client.ready();
+        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
             client.send("{\"type\":\"ping\"}");
             assertEquals("pong", client.next().getString("type"));
         }

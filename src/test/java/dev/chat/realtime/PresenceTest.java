@@ -119,9 +119,7 @@ class PresenceTest {
     }
 
     private WsClient connect(TestUser user) {
-        WsClient client = WsClient.bearer(vertx, ws, user.accessToken());
-        client.ready();
-        return client;
+        return WsClient.ready(vertx, ws, user.accessToken());
     }
 
     private static JsonObject profile(TestUser caller, TestUser user) {

@@ -327,9 +327,7 @@ class RoomDeliveryTest {
     }
 
     private WsClient connect(TestUser user) {
-        WsClient client = WsClient.bearer(vertx, ws, user.accessToken());
-        client.ready();
-        return client;
+        return WsClient.ready(vertx, ws, user.accessToken());
     }
 
     private Buffer created(UUID room, long seq, TestUser sender) {

@@ -33,8 +33,7 @@ class SocketOutboundTest {
     @Test
     void shouldWriteFramesStraightToTheVertxSocket() {
         TestUser user = Fixtures.register();
-        try (WsClient client = WsClient.bearer(vertx, ws, user.accessToken())) {
-            client.ready();
+        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
             Collection<WebSocketConnection> open = connections.listAll();
             assertFalse(open.isEmpty());
             for (WebSocketConnection connection : open) {

@@ -63,6 +63,18 @@ public final class WsClient implements AutoCloseable {
         return connect(vertx, options(uri, null).addHeader("Authorization", "Bearer " + accessToken));
     }
 
+    /** Connected with the token and past its {@code ready}: what most tests start from. */
+    public static WsClient ready(Vertx vertx, URI uri, String accessToken) {
+        WsClient client = bearer(vertx, uri, accessToken);
+        try {
+            client.ready();
+            return client;
+        } catch (AssertionError | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
     public static WsClient ticket(Vertx vertx, URI uri, String ticket) {
         return connect(vertx, options(uri, ticket));
     }
