@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.realtime.Fixtures.TestUser;
+import dev.chat.support.RoomApi;
+import dev.chat.support.RoomApi.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
@@ -39,8 +40,8 @@ class ChatSocketTest {
 
     @Test
     void shouldRefuseUpgradeWithInvalidBearerToken() {
-        TestUser user = Fixtures.register();
-        String token = user.accessToken();
+        TestUser user = RoomApi.register();
+        String token = user.token();
         String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
         assertEquals(401, WsClient.refused(vertx, ws, "Bearer " + tampered, null));
         assertEquals(401, WsClient.refused(vertx, ws, "Bearer not-a-jwt", null));
@@ -53,9 +54,9 @@ class ChatSocketTest {
 
     @Test
     void shouldRefuseUpgradeWithExpiredBearerToken() {
-        TestUser user = Fixtures.register();
+        TestUser user = RoomApi.register();
         String expired = Jwt.issuer("chat-service")
-                .subject(user.id().toString())
+                .subject(user.id())
                 .issuedAt(Instant.now().minusSeconds(120))
                 .expiresAt(Instant.now().minusSeconds(60))
                 .sign();
@@ -64,9 +65,9 @@ class ChatSocketTest {
 
     @Test
     void whenTheAccessTokenExpiresTheConnectionIsClosedWith4001() {
-        TestUser user = Fixtures.register();
+        TestUser user = RoomApi.register();
         String shortLived = Jwt.issuer("chat-service")
-                .subject(user.id().toString())
+                .subject(user.id())
                 .expiresAt(Instant.now().plusSeconds(2))
                 .sign();
         try (WsClient client = WsClient.ready(vertx, ws, shortLived)) {
@@ -80,13 +81,13 @@ class ChatSocketTest {
      */
     @Test
     void whenTheTokenThatMintedTheTicketExpiresTheConnectionIsClosedWith4001() {
-        TestUser user = Fixtures.register();
+        TestUser user = RoomApi.register();
         Instant expiresAt = Instant.now().plusSeconds(3);
         String shortLived = Jwt.issuer("chat-service")
-                .subject(user.id().toString())
+                .subject(user.id())
                 .expiresAt(expiresAt)
                 .sign();
-        String ticket = Fixtures.ticket(new TestUser(user.id(), shortLived));
+        String ticket = Fixtures.ticket(new TestUser(user.id(), user.username(), shortLived));
         try (WsClient client = WsClient.ticket(vertx, ws, ticket)) {
             client.ready();
             assertEquals(4001, client.closeCode(WsClient.WAIT_MS));
@@ -98,13 +99,13 @@ class ChatSocketTest {
 
     @Test
     void shouldRefuseATicketWhoseMintingTokenHasExpired() throws InterruptedException {
-        TestUser user = Fixtures.register();
+        TestUser user = RoomApi.register();
         Instant expiresAt = Instant.now().plusSeconds(2);
         String shortLived = Jwt.issuer("chat-service")
-                .subject(user.id().toString())
+                .subject(user.id())
                 .expiresAt(expiresAt)
                 .sign();
-        String ticket = Fixtures.ticket(new TestUser(user.id(), shortLived));
+        String ticket = Fixtures.ticket(new TestUser(user.id(), user.username(), shortLived));
         // The ticket alone would still have most of its 30 s; the token that minted it is gone.
         Thread.sleep(Math.max(0, expiresAt.toEpochMilli() - System.currentTimeMillis()) + 100);
         assertEquals(401, WsClient.refused(vertx, ws, null, ticket));
@@ -112,29 +113,29 @@ class ChatSocketTest {
 
     @Test
     void shouldAcceptTicketOnlyOnce() {
-        TestUser user = Fixtures.register();
+        TestUser user = RoomApi.register();
         String ticket = Fixtures.ticket(user);
         try (WsClient client = WsClient.ticket(vertx, ws, ticket)) {
             JsonObject ready = client.ready();
-            assertEquals(user.id().toString(), ready.getJsonObject("data").getString("userId"));
+            assertEquals(user.id(), ready.getJsonObject("data").getString("userId"));
         }
         assertEquals(401, WsClient.refused(vertx, ws, null, ticket));
     }
 
     @Test
     void shouldRefuseTheUpgradePastTheConnectionCapWith429() {
-        TestUser user = Fixtures.register();
+        TestUser user = RoomApi.register();
         List<WsClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < 10; i++) { // API.md: default 10
-                open.add(WsClient.ready(vertx, ws, user.accessToken()));
+                open.add(WsClient.ready(vertx, ws, user.token()));
             }
-            assertEquals(429, WsClient.refused(vertx, ws, "Bearer " + user.accessToken(), null));
+            assertEquals(429, WsClient.refused(vertx, ws, "Bearer " + user.token(), null));
             open.remove(0).close();
             long deadline = System.currentTimeMillis() + WsClient.WAIT_MS;
             while (true) { // the close reaches the server a moment later
                 try {
-                    open.add(WsClient.ready(vertx, ws, user.accessToken()));
+                    open.add(WsClient.ready(vertx, ws, user.token()));
                     break;
                 } catch (AssertionError refused) {
                     assertTrue(System.currentTimeMillis() < deadline, "a freed place was never reusable");
@@ -147,13 +148,13 @@ class ChatSocketTest {
 
     @Test
     void shouldSendReadyFirstWithTheUserFromTheToken() {
-        TestUser user = Fixtures.register();
-        try (WsClient first = WsClient.bearer(vertx, ws, user.accessToken());
-                WsClient second = WsClient.bearer(vertx, ws, user.accessToken())) {
+        TestUser user = RoomApi.register();
+        try (WsClient first = WsClient.bearer(vertx, ws, user.token());
+                WsClient second = WsClient.bearer(vertx, ws, user.token())) {
             JsonObject one = first.ready();
             JsonObject two = second.ready();
-            assertEquals(user.id().toString(), one.getJsonObject("data").getString("userId"));
-            assertEquals(user.id().toString(), two.getJsonObject("data").getString("userId"));
+            assertEquals(user.id(), one.getJsonObject("data").getString("userId"));
+            assertEquals(user.id(), two.getJsonObject("data").getString("userId"));
             assertFalse(one.getJsonObject("data")
                     .getString("connectionId")
                     .equals(two.getJsonObject("data").getString("connectionId")));
@@ -163,8 +164,8 @@ class ChatSocketTest {
 
     @Test
     void shouldAnswerPingWithPong() {
-        TestUser user = Fixtures.register();
-        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
+        TestUser user = RoomApi.register();
+        try (WsClient client = WsClient.ready(vertx, ws, user.token())) {
             client.send("{\"type\":\"ping\"}");
             assertEquals(new JsonObject(PONG), client.next());
         }
@@ -172,8 +173,8 @@ class ChatSocketTest {
 
     @Test
     void shouldAnswerAnyOtherFrameWithUnsupportedAndStayOpen() {
-        TestUser user = Fixtures.register();
-        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
+        TestUser user = RoomApi.register();
+        try (WsClient client = WsClient.ready(vertx, ws, user.token())) {
             client.send("{\"type\":\"subscribe\",\"roomId\":\"x\"}");
             assertEquals(UNSUPPORTED, client.next());
             client.send("not json");

@@ -8,6 +8,7 @@ import dev.chat.fanout.EventType;
 import dev.chat.support.Api;
 import dev.chat.support.ExternalServices;
 import dev.chat.support.Instance;
+import dev.chat.support.RoomApi.TestUser;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -82,8 +83,8 @@ class ClusterIT {
     @Test
     @Order(1)
     void usersOnDifferentInstancesConverseAndEachConnectionGetsEachMessageOnceInOrder() throws Exception {
-        User alice = register(a);
-        User bob = register(b);
+        TestUser alice = register(a);
+        TestUser bob = register(b);
         int each = 25;
         try (WsClient aliceWs = connect(a, alice);
                 WsClient bobWs = connect(b, bob)) {
@@ -97,7 +98,7 @@ class ClusterIT {
                 running.add(senders.submit(() -> {
                     start.await();
                     for (int i = 0; i < each; i++) {
-                        send((Instance) sender[0], (User) sender[1], room, "m" + i);
+                        send((Instance) sender[0], (TestUser) sender[1], room, "m" + i);
                     }
                     return null;
                 }));
@@ -127,9 +128,9 @@ class ClusterIT {
     @Test
     @Order(2)
     void everyEventTypeCrossesInstances() {
-        User alice = register(a);
-        User bob = register(b);
-        User carol = register(b);
+        TestUser alice = register(a);
+        TestUser bob = register(b);
+        TestUser carol = register(b);
         try (WsClient aliceWs = connect(a, alice);
                 WsClient bobWs = connect(b, bob);
                 WsClient carolWs = connect(b, carol)) {
@@ -214,10 +215,10 @@ class ClusterIT {
     @Order(3)
     void aRemovalCommittedOnOneInstanceCutsTheMemberOffOnTheOtherUnderConcurrentSends() throws Exception {
         for (int round = 0; round < 3; round++) {
-            User owner = register(a);
-            User onA = register(a);
-            User onB = register(b);
-            User removed = register(b);
+            TestUser owner = register(a);
+            TestUser onA = register(a);
+            TestUser onB = register(b);
+            TestUser removed = register(b);
             try (WsClient ownerWs = connect(a, owner);
                     WsClient removedWs = connect(b, removed)) {
                 String room = createRoom(a, owner, onA, onB, removed);
@@ -230,7 +231,7 @@ class ClusterIT {
                     running.add(senders.submit(() -> {
                         start.await();
                         for (int i = 0; i < 20; i++) {
-                            send((Instance) sender[0], (User) sender[1], room, "x" + i);
+                            send((Instance) sender[0], (TestUser) sender[1], room, "x" + i);
                         }
                         return null;
                     }));
@@ -272,8 +273,8 @@ class ClusterIT {
     @Test
     @Order(4)
     void presenceIsClusterWide() {
-        User alice = register(a);
-        User bob = register(b);
+        TestUser alice = register(a);
+        TestUser bob = register(b);
         createRoom(a, alice, bob);
         try (WsClient aliceWs = connect(a, alice)) {
             WsClient bobWs = connect(b, bob);
@@ -295,8 +296,8 @@ class ClusterIT {
     @Test
     @Order(5)
     void whenRedisRestartsNothingAcknowledgedIsLostAndTheSubscriptionComesBack() {
-        User alice = register(a);
-        User bob = register(b);
+        TestUser alice = register(a);
+        TestUser bob = register(b);
         try (WsClient aliceWs = connect(a, alice);
                 WsClient bobWs = connect(b, bob)) {
             String room = createRoom(a, alice, bob);
@@ -349,8 +350,8 @@ class ClusterIT {
     @Test
     @Order(6)
     void aSubscriptionRedisDropsForFallingBehindIsReplacedByItself() {
-        User alice = register(a);
-        User bob = register(b);
+        TestUser alice = register(a);
+        TestUser bob = register(b);
         try (WsClient aliceWs = connect(a, alice);
                 WsClient bobWs = connect(b, bob)) {
             String room = createRoom(a, alice, bob);
@@ -384,8 +385,8 @@ class ClusterIT {
     @Test
     @Order(7)
     void theUsersOfAnInstanceKilledWithSigkillGoOfflineForEveryoneElse() {
-        User alice = register(a);
-        User bob = register(b);
+        TestUser alice = register(a);
+        TestUser bob = register(b);
         createRoom(a, alice, bob);
         try (WsClient aliceWs = connect(a, alice)) {
             connect(b, bob);
@@ -405,22 +406,21 @@ class ClusterIT {
 
     // ---- helpers ----
 
-    record User(String id, String token) {}
-
-    private static User register(Instance instance) {
+    private static TestUser register(Instance instance) {
+        String username = Api.uniqueName("cl");
         var tokens = instance.request()
-                .body(Map.of("username", Api.uniqueName("cl"), "password", Api.PASSWORD))
+                .body(Map.of("username", username, "password", Api.PASSWORD))
                 .post("/api/auth/register")
                 .then()
                 .statusCode(201)
                 .extract()
                 .jsonPath();
-        return new User(tokens.getString("user.id"), tokens.getString("accessToken"));
+        return new TestUser(tokens.getString("user.id"), username, tokens.getString("accessToken"));
     }
 
-    private static String createRoom(Instance instance, User owner, User... members) {
+    private static String createRoom(Instance instance, TestUser owner, TestUser... members) {
         List<String> ids = new ArrayList<>();
-        for (User member : members) {
+        for (TestUser member : members) {
             ids.add(member.id());
         }
         return instance.as(owner.token())
@@ -433,7 +433,7 @@ class ClusterIT {
                 .getString("id");
     }
 
-    private static String send(Instance instance, User sender, String room, String body) {
+    private static String send(Instance instance, TestUser sender, String room, String body) {
         return instance.as(sender.token())
                 .body(Map.of("body", body))
                 .post("/api/rooms/{r}/messages", room)
@@ -444,7 +444,7 @@ class ClusterIT {
                 .getString("id");
     }
 
-    private static WsClient connect(Instance instance, User user) {
+    private static WsClient connect(Instance instance, TestUser user) {
         return WsClient.ready(vertx, instance.ws(), user.token());
     }
 
@@ -462,7 +462,7 @@ class ClusterIT {
                 .toList();
     }
 
-    private static boolean isOnline(Instance instance, User caller, User user) {
+    private static boolean isOnline(Instance instance, TestUser caller, TestUser user) {
         return instance.as(caller.token())
                 .get("/api/users/{u}", user.id())
                 .then()

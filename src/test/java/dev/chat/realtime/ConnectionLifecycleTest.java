@@ -9,7 +9,8 @@ import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
 import dev.chat.fanout.RoomEvent;
-import dev.chat.realtime.Fixtures.TestUser;
+import dev.chat.support.RoomApi;
+import dev.chat.support.RoomApi.TestUser;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,8 +65,8 @@ class ConnectionLifecycleTest {
 
     @Test
     void shouldCloseAClientThatStopsReadingWith4008WhileOthersKeepReceiving() {
-        TestUser slow = Fixtures.register();
-        TestUser fast = Fixtures.register();
+        TestUser slow = RoomApi.register();
+        TestUser fast = RoomApi.register();
         UUID room = fixtures.room(slow, fast);
         double closesBefore = slowConsumerCloses();
         try (WsClient slowWs = connect(slow);
@@ -112,15 +113,15 @@ class ConnectionLifecycleTest {
 
     @Test
     void shouldCloseAConnectionThatAnswersNoPings() throws IOException {
-        TestUser silent = Fixtures.register();
-        TestUser observer = Fixtures.register();
+        TestUser silent = RoomApi.register();
+        TestUser observer = RoomApi.register();
         // A raw socket that completes the upgrade and then neither reads nor writes: no pong, ever.
         try (Socket socket = new Socket(ws.getHost(), ws.getPort())) {
             socket.getOutputStream()
                     .write(("GET /ws HTTP/1.1\r\nHost: " + ws.getHost() + ":" + ws.getPort()
                                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
                                     + "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer "
-                                    + silent.accessToken() + "\r\n\r\n")
+                                    + silent.token() + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
             byte[] status = new byte[12];
             socket.getInputStream().readNBytes(status, 0, status.length);
@@ -141,7 +142,7 @@ class ConnectionLifecycleTest {
 
     @Test
     void shouldCountOpenConnectionsAndDeliveredEvents() {
-        TestUser user = Fixtures.register();
+        TestUser user = RoomApi.register();
         UUID room = fixtures.room(user);
         double deliveredBefore = meters.get("chat.events.delivered").counter().count();
         try (WsClient one = connect(user);
@@ -173,7 +174,7 @@ class ConnectionLifecycleTest {
     }
 
     private WsClient connect(TestUser user) {
-        return WsClient.ready(vertx, ws, user.accessToken());
+        return WsClient.ready(vertx, ws, user.token());
     }
 
     private double slowConsumerCloses() {
@@ -181,9 +182,9 @@ class ConnectionLifecycleTest {
     }
 
     private static boolean online(TestUser caller, TestUser user) {
-        return given().header("Authorization", "Bearer " + caller.accessToken())
+        return given().header("Authorization", "Bearer " + caller.token())
                 .when()
-                .get("/api/users/" + user.id())
+                .get("/api/users/" + user.uuid())
                 .then()
                 .statusCode(200)
                 .extract()

@@ -2,19 +2,18 @@ package dev.chat.realtime;
 
 import static io.restassured.RestAssured.given;
 
-import dev.chat.support.Api;
+import dev.chat.support.RoomApi;
+import dev.chat.support.RoomApi.TestUser;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * Users through the real register endpoint; rooms and memberships straight in SQL, so that a test can
+ * Rooms and memberships straight in SQL (users come from {@link RoomApi#register()}), so that a test can
  * publish events of its own making through the fan-out. The real-time layer reads exactly these tables.
  */
 final class Fixtures {
-
-    record TestUser(UUID id, String accessToken) {}
 
     private final Pool pool;
 
@@ -22,13 +21,8 @@ final class Fixtures {
         this.pool = pool;
     }
 
-    static TestUser register() {
-        Api.Session session = Api.newUser("rt");
-        return new TestUser(UUID.fromString(session.id()), session.accessToken());
-    }
-
     static String ticket(TestUser user) {
-        return given().header("Authorization", "Bearer " + user.accessToken())
+        return given().header("Authorization", "Bearer " + user.token())
                 .when()
                 .post("/api/auth/ws-ticket")
                 .then()
@@ -48,7 +42,7 @@ final class Fixtures {
         for (TestUser member : members) {
             pool.preparedQuery("INSERT INTO memberships (room_id, user_id, role, joined_at)"
                             + " VALUES ($1, $2, 'member', now())")
-                    .execute(Tuple.of(id, member.id()))
+                    .execute(Tuple.of(id, member.uuid()))
                     .await()
                     .indefinitely();
         }
@@ -59,7 +53,7 @@ final class Fixtures {
     long join(UUID roomId, TestUser user) {
         pool.preparedQuery(
                         "INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES ($1, $2, 'member', now())")
-                .execute(Tuple.of(roomId, user.id()))
+                .execute(Tuple.of(roomId, user.uuid()))
                 .await()
                 .indefinitely();
         return nextPosition(roomId);
@@ -67,7 +61,7 @@ final class Fixtures {
 
     long leave(UUID roomId, TestUser user) {
         pool.preparedQuery("DELETE FROM memberships WHERE room_id = $1 AND user_id = $2")
-                .execute(Tuple.of(roomId, user.id()))
+                .execute(Tuple.of(roomId, user.uuid()))
                 .await()
                 .indefinitely();
         return nextPosition(roomId);
@@ -86,7 +80,7 @@ final class Fixtures {
 
     OffsetDateTime lastSeenAt(TestUser user) {
         return pool.preparedQuery("SELECT last_seen_at FROM users WHERE id = $1")
-                .execute(Tuple.of(user.id()))
+                .execute(Tuple.of(user.uuid()))
                 .await()
                 .indefinitely()
                 .iterator()

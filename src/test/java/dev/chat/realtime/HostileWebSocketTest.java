@@ -3,7 +3,8 @@ package dev.chat.realtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.realtime.Fixtures.TestUser;
+import dev.chat.support.RoomApi;
+import dev.chat.support.RoomApi.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -40,8 +41,8 @@ class HostileWebSocketTest {
 
     @Test
     void shouldRefuseEveryBrokenUpgradeWithA4xx() throws IOException {
-        TestUser user = Fixtures.register();
-        String bearer = "Authorization: Bearer " + user.accessToken();
+        TestUser user = RoomApi.register();
+        String bearer = "Authorization: Bearer " + user.token();
         String upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\n";
         String version = "Sec-WebSocket-Version: 13\r\n";
         String key = "Sec-WebSocket-Key: " + KEY + "\r\n";
@@ -79,7 +80,7 @@ class HostileWebSocketTest {
 
     @Test
     void shouldCloseAConnectionThatBreaksTheProtocolWithoutAServerError() throws IOException {
-        TestUser user = Fixtures.register();
+        TestUser user = RoomApi.register();
         Map<String, byte[]> fatal = new LinkedHashMap<>();
         fatal.put(
                 "frame over the 4 KiB limit",
@@ -126,7 +127,7 @@ class HostileWebSocketTest {
 
     /** The server still upgrades, authenticates and answers: nothing above broke it. */
     private void assertServing(TestUser user) {
-        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
+        try (WsClient client = WsClient.ready(vertx, ws, user.token())) {
             client.send("{\"type\":\"ping\"}");
             assertEquals("pong", client.next().getString("type"));
         }
@@ -158,7 +159,7 @@ class HostileWebSocketTest {
                             "/ws",
                             "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                                     + "Sec-WebSocket-Key: " + KEY + "\r\nAuthorization: Bearer "
-                                    + user.accessToken() + "\r\n")
+                                    + user.token() + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             String statusLine = readLine(in);
             assertTrue(statusLine.contains(" 101 "), "upgrade refused: " + statusLine);

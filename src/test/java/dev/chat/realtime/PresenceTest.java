@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.realtime.Fixtures.TestUser;
+import dev.chat.support.RoomApi;
+import dev.chat.support.RoomApi.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -40,20 +41,20 @@ class PresenceTest {
 
     @Test
     void shouldTellEveryConnectionOfEveryRoomMateOnceWhenAUserComesAndGoes() throws InterruptedException {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
-        TestUser eve = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
+        TestUser eve = RoomApi.register();
         fixtures.room(alice, bob);
         fixtures.room(alice, bob); // two shared rooms: still one frame per connection
         fixtures.room(bob, eve);
-        TestUser stranger = Fixtures.register();
+        TestUser stranger = RoomApi.register();
         try (WsClient alice1 = connect(alice);
                 WsClient alice2 = connect(alice);
                 WsClient strangerWs = connect(stranger)) {
             WsClient bob1 = connect(bob);
             for (WsClient client : List.of(alice1, alice2)) {
                 JsonObject online = client.nextPresence();
-                assertEquals(bob.id().toString(), online.getJsonObject("data").getString("userId"));
+                assertEquals(bob.id(), online.getJsonObject("data").getString("userId"));
                 assertEquals(true, online.getJsonObject("data").getBoolean("online"));
                 assertNotNull(online.getJsonObject("data").getString("lastSeenAt"));
                 assertTrue(!online.containsKey("roomId"));
@@ -69,7 +70,7 @@ class PresenceTest {
 
             for (WsClient client : List.of(alice1, alice2)) {
                 JsonObject offline = client.nextPresence();
-                assertEquals(bob.id().toString(), offline.getJsonObject("data").getString("userId"));
+                assertEquals(bob.id(), offline.getJsonObject("data").getString("userId"));
                 assertEquals(false, offline.getJsonObject("data").getBoolean("online"));
                 Instant lastSeen = Instant.parse(offline.getJsonObject("data").getString("lastSeenAt"));
                 client.expectNoPresence();
@@ -83,8 +84,8 @@ class PresenceTest {
 
     @Test
     void shouldNotAnnounceAUserToUsersWithoutASharedRoom() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             aliceWs.expectNoPresence();
@@ -94,14 +95,14 @@ class PresenceTest {
     /** %test sets chat.presence.max-room-size=8: a room of 9 carries no presence, a room of 2 still does. */
     @Test
     void shouldNotAnnounceThroughARoomAboveTheSizeCap() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
-        TestUser carol = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
+        TestUser carol = RoomApi.register();
         TestUser[] crowd = new TestUser[9];
         crowd[0] = alice;
         crowd[1] = bob;
         for (int i = 2; i < crowd.length; i++) {
-            crowd[i] = Fixtures.register();
+            crowd[i] = RoomApi.register();
         }
         fixtures.room(crowd);
         fixtures.room(alice, carol);
@@ -109,7 +110,7 @@ class PresenceTest {
                 WsClient carolWs = connect(carol)) {
             WsClient aliceWs = connect(alice);
             JsonObject online = carolWs.nextPresence();
-            assertEquals(alice.id().toString(), online.getJsonObject("data").getString("userId"));
+            assertEquals(alice.id(), online.getJsonObject("data").getString("userId"));
             bobWs.expectNoPresence();
             aliceWs.close();
             assertEquals(false, carolWs.nextPresence().getJsonObject("data").getBoolean("online"));
@@ -119,13 +120,13 @@ class PresenceTest {
     }
 
     private WsClient connect(TestUser user) {
-        return WsClient.ready(vertx, ws, user.accessToken());
+        return WsClient.ready(vertx, ws, user.token());
     }
 
     private static JsonObject profile(TestUser caller, TestUser user) {
-        return new JsonObject(given().header("Authorization", "Bearer " + caller.accessToken())
+        return new JsonObject(given().header("Authorization", "Bearer " + caller.token())
                 .when()
-                .get("/api/users/" + user.id())
+                .get("/api/users/" + user.uuid())
                 .then()
                 .statusCode(200)
                 .extract()

@@ -9,10 +9,11 @@ import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
 import dev.chat.fanout.RoomEvent;
 import dev.chat.message.MessageView;
-import dev.chat.realtime.Fixtures.TestUser;
 import dev.chat.room.MemberView;
 import dev.chat.room.RoomService;
 import dev.chat.room.RoomView;
+import dev.chat.support.RoomApi;
+import dev.chat.support.RoomApi.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -67,8 +68,8 @@ class RoomDeliveryTest {
 
     @Test
     void whenALaterEventIsPublishedBeforeARemovalItNeverReachesTheRemovedMember() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
@@ -76,10 +77,10 @@ class RoomDeliveryTest {
             long later = fixtures.nextPosition(room);
             // The change committed after the removal is published first (another thread won the race).
             fanout.publish(RoomEvent.change(room, later, roomUpdated(room, "after")));
-            fanout.publish(RoomEvent.memberRemoved(room, removal, bob.id(), removed(room, bob)));
+            fanout.publish(RoomEvent.memberRemoved(room, removal, bob.uuid(), removed(room, bob)));
 
             assertEquals(
-                    bob.id().toString(),
+                    bob.id(),
                     aliceWs.next(EventType.MEMBER_REMOVED).getJsonObject("data").getString("userId"));
             assertEquals(
                     "after",
@@ -91,9 +92,9 @@ class RoomDeliveryTest {
 
     @Test
     void shouldDeliverRoomEventToEveryConnectionOfEveryMemberAndToNoOneElse() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
-        TestUser eve = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
+        TestUser eve = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
         try (WsClient alice1 = connect(alice);
                 WsClient alice2 = connect(alice);
@@ -113,8 +114,8 @@ class RoomDeliveryTest {
 
     @Test
     void shouldDeliverMessageEventsWithTheirSeqToMembersIncludingTheSender() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
@@ -132,7 +133,7 @@ class RoomDeliveryTest {
                             room,
                             null,
                             Times.now(),
-                            Map.of("userId", bob.id(), "type", "read", "seq", 1))));
+                            Map.of("userId", bob.uuid(), "type", "read", "seq", 1))));
             fanout.publish(RoomEvent.change(
                     room,
                     fixtures.nextPosition(room),
@@ -155,28 +156,32 @@ class RoomDeliveryTest {
 
     @Test
     void shouldNotSendTypingToTheTypist() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             fanout.publish(RoomEvent.signal(
                     room,
                     0,
-                    alice.id(),
+                    alice.uuid(),
                     frames.room(
-                            EventType.TYPING, room, null, Times.now(), Map.of("userId", alice.id(), "typing", true))));
+                            EventType.TYPING,
+                            room,
+                            null,
+                            Times.now(),
+                            Map.of("userId", alice.uuid(), "typing", true))));
 
             JsonObject typing = bobWs.next(EventType.TYPING);
-            assertEquals(alice.id().toString(), typing.getJsonObject("data").getString("userId"));
+            assertEquals(alice.id(), typing.getJsonObject("data").getString("userId"));
             aliceWs.expectNothing();
         }
     }
 
     @Test
     void whenATypingSignalWasCheckedAfterAnAddItWaitsForTheAdd() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
@@ -185,10 +190,10 @@ class RoomDeliveryTest {
             fanout.publish(RoomEvent.signal(
                     room,
                     add,
-                    bob.id(),
+                    bob.uuid(),
                     frames.room(
-                            EventType.TYPING, room, null, Times.now(), Map.of("userId", bob.id(), "typing", true))));
-            fanout.publish(RoomEvent.memberAdded(room, add, bob.id(), added(room, bob)));
+                            EventType.TYPING, room, null, Times.now(), Map.of("userId", bob.uuid(), "typing", true))));
+            fanout.publish(RoomEvent.memberAdded(room, add, bob.uuid(), added(room, bob)));
 
             aliceWs.next(EventType.MEMBER_ADDED);
             aliceWs.next(EventType.TYPING);
@@ -198,8 +203,8 @@ class RoomDeliveryTest {
 
     @Test
     void shouldSubscribeTheAddedMembersOpenConnectionsAtOnce() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice);
         try (WsClient aliceWs = connect(alice);
                 WsClient bob1 = connect(bob);
@@ -208,11 +213,11 @@ class RoomDeliveryTest {
             long message = fixtures.nextPosition(room);
             // Published in the wrong order: the message must still reach bob, after the add.
             fanout.publish(RoomEvent.change(room, message, created(room, 1, alice)));
-            fanout.publish(RoomEvent.memberAdded(room, add, bob.id(), added(room, bob)));
+            fanout.publish(RoomEvent.memberAdded(room, add, bob.uuid(), added(room, bob)));
 
             for (WsClient client : List.of(aliceWs, bob1, bob2)) {
                 assertEquals(
-                        bob.id().toString(),
+                        bob.id(),
                         client.next(EventType.MEMBER_ADDED)
                                 .getJsonObject("data")
                                 .getJsonObject("member")
@@ -225,14 +230,14 @@ class RoomDeliveryTest {
 
     @Test
     void shouldSubscribeTheAddedMemberEvenWhenNoOtherMemberIsConnectedHere() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice);
         try (WsClient bobWs = connect(bob)) {
             long add = fixtures.join(room, bob);
             long message = fixtures.nextPosition(room);
             fanout.publish(RoomEvent.change(room, message, created(room, 1, alice)));
-            fanout.publish(RoomEvent.memberAdded(room, add, bob.id(), added(room, bob)));
+            fanout.publish(RoomEvent.memberAdded(room, add, bob.uuid(), added(room, bob)));
 
             bobWs.next(EventType.MEMBER_ADDED);
             assertEquals(1L, bobWs.next(EventType.MESSAGE_CREATED).getLong("seq"));
@@ -241,20 +246,20 @@ class RoomDeliveryTest {
 
     @Test
     void shouldStopDeliveryToTheRemovedMemberAtOnce() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
-            fanout.publish(RoomEvent.memberRemoved(room, fixtures.leave(room, bob), bob.id(), removed(room, bob)));
+            fanout.publish(RoomEvent.memberRemoved(room, fixtures.leave(room, bob), bob.uuid(), removed(room, bob)));
             fanout.publish(RoomEvent.change(room, fixtures.nextPosition(room), created(room, 1, alice)));
 
             assertEquals(
-                    bob.id().toString(),
+                    bob.id(),
                     aliceWs.next(EventType.MEMBER_REMOVED).getJsonObject("data").getString("userId"));
             assertEquals(1L, aliceWs.next(EventType.MESSAGE_CREATED).getLong("seq"));
             assertEquals(
-                    bob.id().toString(),
+                    bob.id(),
                     bobWs.next(EventType.MEMBER_REMOVED).getJsonObject("data").getString("userId"));
             bobWs.expectNothing();
         }
@@ -262,8 +267,8 @@ class RoomDeliveryTest {
 
     @Test
     void whenAnEventIsLostTheRoomIsReReadAndDeliveryGoesOn() {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
@@ -274,7 +279,7 @@ class RoomDeliveryTest {
             // After the reorder wait the hub re-reads the room: bob is no member any more, alice is.
             assertEquals(1L, aliceWs.next(EventType.MESSAGE_CREATED).getLong("seq"));
             assertEquals(
-                    bob.id().toString(),
+                    bob.id(),
                     bobWs.next(EventType.MEMBER_REMOVED).getJsonObject("data").getString("userId"));
             bobWs.expectNothing();
             assertEquals(lostRemoval + 1, message);
@@ -283,8 +288,8 @@ class RoomDeliveryTest {
 
     @Test
     void shouldDeliverMessagesOfConcurrentSendersInStreamOrderOnEveryConnection() throws Exception {
-        TestUser alice = Fixtures.register();
-        TestUser bob = Fixtures.register();
+        TestUser alice = RoomApi.register();
+        TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
         int total = PUBLISHERS * MESSAGES_EACH;
         try (WsClient alice1 = connect(alice);
@@ -327,7 +332,7 @@ class RoomDeliveryTest {
     }
 
     private WsClient connect(TestUser user) {
-        return WsClient.ready(vertx, ws, user.accessToken());
+        return WsClient.ready(vertx, ws, user.token());
     }
 
     private Buffer created(UUID room, long seq, TestUser sender) {
@@ -346,17 +351,17 @@ class RoomDeliveryTest {
                 Times.now(),
                 new RoomService.MemberAdded(
                         roomView(room, "room", 0),
-                        new MemberView(member.id(), "member", "Member", "member", Times.now(), 0, 0)));
+                        new MemberView(member.uuid(), "member", "Member", "member", Times.now(), 0, 0)));
     }
 
     private Buffer removed(UUID room, TestUser member) {
         return frames.room(
-                EventType.MEMBER_REMOVED, room, null, Times.now(), Map.of("roomId", room, "userId", member.id()));
+                EventType.MEMBER_REMOVED, room, null, Times.now(), Map.of("roomId", room, "userId", member.uuid()));
     }
 
     private static MessageView message(UUID room, long seq, TestUser sender) {
         return new MessageView(
-                UUID.randomUUID(), room, seq, sender.id(), "message " + seq, null, null, Times.now(), null, false);
+                UUID.randomUUID(), room, seq, sender.uuid(), "message " + seq, null, null, Times.now(), null, false);
     }
 
     /** Payloads shaped as the contract's, so that the frames pass {@code FrameSchemas} like real ones. */

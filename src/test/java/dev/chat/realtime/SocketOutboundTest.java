@@ -3,7 +3,8 @@ package dev.chat.realtime;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.realtime.Fixtures.TestUser;
+import dev.chat.support.RoomApi;
+import dev.chat.support.RoomApi.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.websockets.next.OpenConnections;
@@ -32,8 +33,8 @@ class SocketOutboundTest {
 
     @Test
     void shouldWriteFramesStraightToTheVertxSocket() {
-        TestUser user = Fixtures.register();
-        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
+        TestUser user = RoomApi.register();
+        try (WsClient client = WsClient.ready(vertx, ws, user.token())) {
             Collection<WebSocketConnection> open = connections.listAll();
             assertFalse(open.isEmpty());
             for (WebSocketConnection connection : open) {

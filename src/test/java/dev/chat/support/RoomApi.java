@@ -14,7 +14,12 @@ import java.util.UUID;
 public final class RoomApi {
 
     /** A registered user: id and access token. */
-    public record TestUser(String id, String username, String token) {}
+    public record TestUser(String id, String username, String token) {
+        /** The id as a UUID, for events and SQL of a test's own making. */
+        public UUID uuid() {
+            return UUID.fromString(id);
+        }
+    }
 
     private RoomApi() {}
 
