@@ -149,6 +149,6 @@ for (const l of [...new Set(rows.map((r) => r.label))]) {
   }
 }' "$RESULTS"
   echo
-  echo "Server counters at the end: $(curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^chat_(room_resyncs|ws_slow_consumer_closes|events_delivered)_total/ {printf "%s%s %d", (n++ ? ", " : ""), $1, $2}')."
+  echo "Server counters at the end: $(curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^(chat_(room_resyncs|ws_slow_consumer_closes|events_delivered)_total|jvm_gc_memory_allocated_bytes_total)/ {printf "%s%s %d", (n++ ? ", " : ""), $1, $2}')."
 } | emit "fanout-$CONFIG"
 grep -E " (ERROR|WARN) " "$WORK"/server*.log | tail -5 >&2 || true
