@@ -1,7 +1,9 @@
 package dev.chat.fanout;
 
+import dev.chat.common.Wire;
+
 /** The {@code type} of every pushed event (API.md, "Real-time"), with its name on the wire. */
-public enum EventType {
+public enum EventType implements Wire {
     READY("ready"),
     MESSAGE_CREATED("message.created"),
     MESSAGE_UPDATED("message.updated"),
@@ -24,13 +26,7 @@ public enum EventType {
         return wire;
     }
 
-    /** @throws IllegalArgumentException for a type the contract does not have */
     public static EventType of(String wire) {
-        for (EventType type : values()) {
-            if (type.wire.equals(wire)) {
-                return type;
-            }
-        }
-        throw new IllegalArgumentException("Not an event type: " + wire);
+        return Wire.of(values(), wire);
     }
 }

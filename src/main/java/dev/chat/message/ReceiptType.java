@@ -1,9 +1,10 @@
 package dev.chat.message;
 
+import dev.chat.common.Wire;
 import java.util.Locale;
 
 /** Which watermark a receipt moves; on the wire the lower-case name (API.md). Read implies delivered. */
-public enum ReceiptType {
+public enum ReceiptType implements Wire {
     READ,
     DELIVERED;
 
@@ -13,13 +14,7 @@ public enum ReceiptType {
         return wire;
     }
 
-    /** @throws IllegalArgumentException for a value no receipt has (a request is validated before this) */
     public static ReceiptType of(String wire) {
-        for (ReceiptType type : values()) {
-            if (type.wire.equals(wire)) {
-                return type;
-            }
-        }
-        throw new IllegalArgumentException("Not a receipt type: " + wire);
+        return Wire.of(values(), wire);
     }
 }

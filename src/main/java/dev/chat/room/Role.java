@@ -1,5 +1,6 @@
 package dev.chat.room;
 
+import dev.chat.common.Wire;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 import java.util.Locale;
@@ -9,7 +10,7 @@ import java.util.Locale;
  * {@code owner}, {@code admin}, {@code member}); everywhere else it is this enum, so that a typo is a compile
  * error rather than a role nobody has.
  */
-public enum Role {
+public enum Role implements Wire {
     OWNER,
     ADMIN,
     MEMBER;
@@ -26,14 +27,8 @@ public enum Role {
         return this != MEMBER;
     }
 
-    /** @throws IllegalArgumentException for a value no role has (a request is validated before this) */
     public static Role of(String wire) {
-        for (Role role : values()) {
-            if (role.wire.equals(wire)) {
-                return role;
-            }
-        }
-        throw new IllegalArgumentException("Not a role: " + wire);
+        return Wire.of(values(), wire);
     }
 
     /** {@code memberships.role} as the wire value (the column predates the enum and stays readable in SQL). */

@@ -1,11 +1,12 @@
 package dev.chat.room;
 
+import dev.chat.common.Wire;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 import java.util.Locale;
 
 /** A group room (named, members managed) or a direct one (exactly two, fixed); lower-case on the wire and in SQL. */
-public enum RoomType {
+public enum RoomType implements Wire {
     GROUP,
     DIRECT;
 
@@ -16,14 +17,8 @@ public enum RoomType {
         return wire;
     }
 
-    /** @throws IllegalArgumentException for a value no room type has */
     public static RoomType of(String wire) {
-        for (RoomType type : values()) {
-            if (type.wire.equals(wire)) {
-                return type;
-            }
-        }
-        throw new IllegalArgumentException("Not a room type: " + wire);
+        return Wire.of(values(), wire);
     }
 
     /** {@code rooms.type} as the wire value. */

@@ -83,11 +83,7 @@ class ChatSocketTest {
     void whenTheTokenThatMintedTheTicketExpiresTheConnectionIsClosedWith4001() {
         TestUser user = RoomApi.register();
         Instant expiresAt = Instant.now().plusSeconds(3);
-        String shortLived = Jwt.issuer("chat-service")
-                .subject(user.id())
-                .expiresAt(expiresAt)
-                .sign();
-        String ticket = Fixtures.ticket(new TestUser(user.id(), user.username(), shortLived));
+        String ticket = ticketMintedByATokenExpiringAt(user, expiresAt);
         try (WsClient client = WsClient.ticket(vertx, ws, ticket)) {
             client.ready();
             assertEquals(4001, client.closeCode(WsClient.WAIT_MS));
@@ -101,11 +97,7 @@ class ChatSocketTest {
     void shouldRefuseATicketWhoseMintingTokenHasExpired() throws InterruptedException {
         TestUser user = RoomApi.register();
         Instant expiresAt = Instant.now().plusSeconds(2);
-        String shortLived = Jwt.issuer("chat-service")
-                .subject(user.id())
-                .expiresAt(expiresAt)
-                .sign();
-        String ticket = Fixtures.ticket(new TestUser(user.id(), user.username(), shortLived));
+        String ticket = ticketMintedByATokenExpiringAt(user, expiresAt);
         // The ticket alone would still have most of its 30 s; the token that minted it is gone.
         Thread.sleep(Math.max(0, expiresAt.toEpochMilli() - System.currentTimeMillis()) + 100);
         assertEquals(401, WsClient.refused(vertx, ws, null, ticket));
@@ -185,5 +177,14 @@ class ChatSocketTest {
             assertEquals(new JsonObject(PONG), client.next());
             assertFalse(client.isClosed());
         }
+    }
+
+    /** A ticket minted with an access token of the user's that expires at {@code expiresAt}. */
+    private static String ticketMintedByATokenExpiringAt(TestUser user, Instant expiresAt) {
+        String shortLived = Jwt.issuer("chat-service")
+                .subject(user.id())
+                .expiresAt(expiresAt)
+                .sign();
+        return Fixtures.ticket(new TestUser(user.id(), user.username(), shortLived));
     }
 }
