@@ -92,7 +92,7 @@ public interface ChatConfig {
         @WithDefault("PT1S")
         Duration reorderWait();
 
-        /** WebSocket connections one user may hold on one instance; the next upgrade is refused with 429. */
+        /** WebSocket connections one user may hold across all instances; the next upgrade is refused with 429. */
         @WithDefault("10")
         int maxConnectionsPerUser();
 

@@ -30,6 +30,11 @@ public class LocalPresenceLedger implements PresenceLedger {
         return Uni.createFrom().item(connections.containsKey(userId));
     }
 
+    @Override
+    public Uni<Long> connections(UUID userId) {
+        return Uni.createFrom().item(connections.getOrDefault(userId, 0L));
+    }
+
     /** A copy of every user's count. */
     Map<UUID, Long> counts() {
         return Map.copyOf(connections);

@@ -21,6 +21,12 @@ public interface PresenceLedger {
     Uni<Boolean> isOnline(UUID userId);
 
     /**
+     * The user's counted connections anywhere (a closed one counts on for {@code chat.presence.offline-grace}),
+     * without changing them: what the per-user connection cap reads.
+     */
+    Uni<Long> connections(UUID userId);
+
+    /**
      * Called with the users who went offline because the instance that held their connections died
      * (redis mode only: a lone instance that dies takes its users' presence with it).
      */

@@ -163,6 +163,17 @@ public class RedisPresenceLedger implements PresenceLedger {
                 .recoverWithUni(() -> local.isOnline(userId));
     }
 
+    @Override
+    public Uni<Long> connections(UUID userId) {
+        return Uni.createFrom()
+                .completionStage(
+                        () -> redis.send(Request.cmd(Command.HGET).arg(online).arg(userId.toString()))
+                                .toCompletionStage())
+                .map(count -> count == null ? 0L : count.toLong())
+                .onFailure()
+                .recoverWithUni(() -> local.connections(userId));
+    }
+
     private void heartbeat() {
         List<String> args = new ArrayList<>();
         args.add(Long.toString(config.instanceTtl().toMillis()));

@@ -33,10 +33,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Redis, in {@code chat.fanout=redis}: users connected to different instances converse, every event type
  * crosses, each connection gets each event exactly once and in stream order, a removal committed on one
  * instance cuts the member off on the other, presence is cluster-wide (SIGKILL included), and a Redis
- * restart loses nothing acknowledged. Redis is a server of this test's own, so that it can restart it.
+ * restart loses nothing acknowledged, and the per-user connection cap counts both instances. Redis is a server of this test's own, so that it can restart it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
+
+    /** The per-user connection cap of both instances: no other test here holds more than two per user. */
+    private static final int CAP = 2;
 
     private static ExternalServices.Redis redis;
     private static Instance a;
@@ -57,6 +60,7 @@ class ClusterIT {
                         "CHAT_REDIS_HEARTBEAT", "PT0.2S",
                         "CHAT_REDIS_INSTANCE_TTL", "PT2S",
                         "CHAT_PRESENCE_OFFLINE_GRACE", "PT0S",
+                        "CHAT_WS_MAX_CONNECTIONS_PER_USER", Integer.toString(CAP),
                         "CHAT_WS_REORDER_WAIT", "PT0.5S"),
                 Instance.suiteSettings());
         a = Instance.start("a", env);
@@ -295,6 +299,35 @@ class ClusterIT {
 
     @Test
     @Order(5)
+    void theConnectionCapCountsTheUsersConnectionsOnEveryInstance() {
+        TestUser alice = register(a);
+        List<WsClient> open = new ArrayList<>();
+        try {
+            open.add(connect(a, alice));
+            open.add(connect(b, alice));
+            // Each instance holds one of alice's two: only the cluster-wide count refuses the third.
+            assertEquals(429, WsClient.refused(vertx, a.ws(), "Bearer " + alice.token(), null));
+            assertEquals(429, WsClient.refused(vertx, b.ws(), "Bearer " + alice.token(), null));
+            open.remove(0).close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) { // the close reaches a, and a's uncount reaches Redis, a moment later
+                try {
+                    open.add(connect(b, alice));
+                    break;
+                } catch (AssertionError refusedStill) {
+                    if (System.nanoTime() > deadline) {
+                        throw refusedStill;
+                    }
+                }
+            }
+            assertEquals(429, WsClient.refused(vertx, a.ws(), "Bearer " + alice.token(), null));
+        } finally {
+            open.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    @Order(6)
     void whenRedisRestartsNothingAcknowledgedIsLostAndTheSubscriptionComesBack() {
         TestUser alice = register(a);
         TestUser bob = register(b);
@@ -348,7 +381,7 @@ class ClusterIT {
      * rooms, with no restart of anything; the garbage publication is ignored.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void aSubscriptionRedisDropsForFallingBehindIsReplacedByItself() {
         TestUser alice = register(a);
         TestUser bob = register(b);
@@ -383,7 +416,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theUsersOfAnInstanceKilledWithSigkillGoOfflineForEveryoneElse() {
         TestUser alice = register(a);
         TestUser bob = register(b);
