@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -29,10 +30,18 @@ import org.junit.jupiter.api.TestInstance;
  * the same parameters the service binds. The plans are written to target/explain/ (src/bench/EXPLAIN.md
  * quotes them). The room list is one statement by construction; these tests check that it and history
  * walk messages_room_seq instead of scanning or sorting messages.
+ *
+ * <p>Tagged {@value #TAG}: the fixture takes longer to make than the rest of the suite takes to run, so
+ * {@code ./mvnw verify} leaves it out and {@code .ci/run} runs it as a step of its own
+ * ({@code ./mvnw test -Pembedded-db,query-plans}).
  */
 @QuarkusTest
+@Tag(QueryPlanTest.TAG)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryPlanTest {
+
+    /** Checks on seeded big tables: excluded from the default test run (pom.xml), run by .ci/run. */
+    static final String TAG = "query-plan";
 
     private static final int MESSAGES = 100_000;
     private static final int OTHER_ROOMS = 300;
