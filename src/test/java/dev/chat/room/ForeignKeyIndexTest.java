@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -107,10 +108,10 @@ class ForeignKeyIndexTest {
     /**
      * The issue's scene, seeded: a room of 5,000 messages (every tenth a reply) among 52,000 messages of other
      * rooms; its last member leaves, which deletes it. 17.6 s before the index; a generous bound here, for a
-     * loaded build machine. Seeding 57,000 messages is a query-plan fixture: tagged so, run by .ci/run.
+     * loaded build machine. Seeding 57,000 messages: tagged {@link Tags#HEAVY}.
      */
     @Test
-    @Tag(QueryPlanTest.TAG)
+    @Tag(Tags.HEAVY)
     void whenTheLastMemberLeavesABigRoomTheDeleteIsFast() {
         TestUser writer = register();
         UUID writerId = UUID.fromString(writer.id());

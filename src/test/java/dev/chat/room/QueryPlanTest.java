@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chat.message.MessageRepository;
 import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,17 +32,12 @@ import org.junit.jupiter.api.TestInstance;
  * quotes them). The room list is one statement by construction; these tests check that it and history
  * walk messages_room_seq instead of scanning or sorting messages.
  *
- * <p>Tagged {@value #TAG}: the fixture takes longer to make than the rest of the suite takes to run, so
- * {@code ./mvnw verify} leaves it out and {@code .ci/run} runs it as a step of its own
- * ({@code ./mvnw test -Pembedded-db,query-plans}).
+ * <p>Tagged {@link Tags#HEAVY}: the fixture takes longer to make than the rest of the suite takes to run.
  */
 @QuarkusTest
-@Tag(QueryPlanTest.TAG)
+@Tag(Tags.HEAVY)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryPlanTest {
-
-    /** Checks on seeded big tables: excluded from the default test run (pom.xml), run by .ci/run. */
-    static final String TAG = "query-plan";
 
     private static final int MESSAGES = 100_000;
     private static final int OTHER_ROOMS = 300;
