@@ -78,6 +78,25 @@ class QueryPlanTest {
                     SELECT gen_random_uuid(), 'group', 'room ' || g, now(), 0, now() - g * interval '1 minute', 1
                     FROM generate_series(1, 300) g RETURNING id)
                 INSERT INTO memberships (room_id, user_id, role, joined_at) SELECT id, $1, 'owner', now() FROM r""", Tuple.of(readerId));
+        // Ten other members in each of those rooms (3,000 users made in SQL: no login needed). Without them
+        // memberships would be a few pages, which PostgreSQL rightly reads whole: the plans checked here are
+        // those of a database with people in it, whatever else ran before (the suite or nothing).
+        run("""
+                WITH u AS (
+                    INSERT INTO users (id, username, display_name, password_hash, created_at)
+                    SELECT gen_random_uuid(), 'qp' || g || '-' || substr(md5(random()::text), 1, 8), 'Member ' || g,
+                           'no login', now()
+                    FROM generate_series(1, 3000) g RETURNING id),
+                numbered AS (SELECT id, row_number() OVER () AS n FROM u),
+                others AS (SELECT room_id, row_number() OVER () AS n FROM memberships
+                           WHERE user_id = $1 AND room_id <> $2)
+                INSERT INTO memberships (room_id, user_id, role, joined_at)
+                SELECT o.room_id, u.id, 'member', now() FROM numbered u JOIN others o ON o.n = u.n % 300 + 1""", Tuple.of(readerId, room));
+        run(
+                "UPDATE rooms SET member_count = member_count + 10 WHERE id IN"
+                        + " (SELECT room_id FROM memberships WHERE user_id = $1 AND room_id <> $2)",
+                Tuple.of(readerId, room));
+        run("ANALYZE users", Tuple.tuple());
         run("ANALYZE rooms", Tuple.tuple());
         run("ANALYZE memberships", Tuple.tuple());
         run("ANALYZE messages", Tuple.tuple());
