@@ -54,6 +54,7 @@ class EndToEndTest {
         TestUser bob = register();
         TestUser eve = register();
         String room = group(alice, bob);
+        String evesOwn = group(eve);
         try (WsClient alice1 = connect(alice);
                 WsClient alice2 = connect(alice);
                 WsClient bobWs = connect(bob);
@@ -77,7 +78,7 @@ class EndToEndTest {
             assertEquals("c-1", message.getString("clientMessageId"));
             assertEquals(frame, alice1.next());
             assertEquals(frame, alice2.next());
-            eveWs.expectNothing();
+            fence(eve, evesOwn, eveWs);
         }
     }
 
@@ -113,7 +114,7 @@ class EndToEndTest {
                         .statusCode(i == 0 ? 201 : 200);
             }
             aliceWs.next("message.created");
-            aliceWs.expectNothing();
+            fence(alice, room, aliceWs);
         }
     }
 
@@ -163,7 +164,7 @@ class EndToEndTest {
             JsonObject typing = bobWs.next("typing");
             assertEquals(new JsonObject().put("userId", alice.id()).put("typing", true), typing.getJsonObject("data"));
             assertFalse(typing.containsKey("seq"));
-            aliceWs.expectNothing();
+            fence(bob, room, aliceWs);
         }
     }
 
@@ -236,6 +237,7 @@ class EndToEndTest {
         TestUser alice = register();
         TestUser bob = register();
         String room = group(alice, bob);
+        String bobsOther = group(bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             as(alice)
@@ -249,13 +251,13 @@ class EndToEndTest {
 
             send(alice, room, "after removal");
             aliceWs.next("message.created");
-            bobWs.expectNothing();
+            fence(bob, bobsOther, bobWs);
             as(alice)
                     .body(Map.of("typing", true))
                     .post("/api/rooms/{id}/typing", room)
                     .then()
                     .statusCode(204);
-            bobWs.expectNothing();
+            fence(bob, bobsOther, bobWs);
         }
     }
 
@@ -287,12 +289,18 @@ class EndToEndTest {
             for (Future<Void> done : pool.invokeAll(work)) {
                 done.get();
             }
+            String fence = "fence";
+            send(watcher, room, fence);
             for (WsClient socket : sockets) {
                 for (long seq = 1; seq <= senders * each; seq++) {
                     JsonObject frame = socket.next("message.created");
                     assertEquals(seq, frame.getLong("seq"), "out of order on a connection");
                 }
-                socket.expectNothing();
+                assertEquals(
+                        fence,
+                        socket.fence(room, "message.created")
+                                .getJsonObject("data")
+                                .getString("body"));
             }
         } finally {
             pool.shutdownNow();
@@ -350,6 +358,19 @@ class EndToEndTest {
             send(alice, room, "live again");
             assertEquals(lastSeen + 3, bobWs.next("message.created").getLong("seq"));
         }
+    }
+
+    /**
+     * "Nothing else arrives", proven by a fence ({@link WsClient#fence}): {@code sender} sends a message to
+     * {@code room}, one of the client's user's rooms, after the calls checked (whose events were published
+     * before they answered), and it must be the client's next frame.
+     */
+    private static void fence(TestUser sender, String room, WsClient client) {
+        String body = "fence " + System.nanoTime();
+        send(sender, room, body);
+        assertEquals(
+                body,
+                client.fence(room, "message.created").getJsonObject("data").getString("body"));
     }
 
     private WsClient connect(TestUser user) {

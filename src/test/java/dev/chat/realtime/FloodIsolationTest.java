@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chat.support.RoomApi;
 import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.Tags;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -25,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,8 +35,12 @@ import org.junit.jupiter.api.Test;
  * nearly all of it is refused with 429; meanwhile U sends to room B at a steady pace below the limit and V, a
  * member of B, receives over a real WebSocket. The send-to-receive latency in B is measured without and then
  * with the flood.
+ *
+ * <p>Tagged {@link Tags#HEAVY}: a latency measurement under load, a minute long, with a server of its own
+ * settings (a Quarkus restart); on a build machine shared with other builds it measures them as well.
  */
 @QuarkusTest
+@Tag(Tags.HEAVY)
 @TestProfile(FloodIsolationTest.ProductionSendLimit.class)
 class FloodIsolationTest {
 

@@ -44,13 +44,17 @@ class PresenceTest {
         TestUser alice = RoomApi.register();
         TestUser bob = RoomApi.register();
         TestUser eve = RoomApi.register();
-        fixtures.room(alice, bob);
-        fixtures.room(alice, bob); // two shared rooms: still one frame per connection
-        fixtures.room(bob, eve);
+        RoomApi.group(alice, bob);
+        RoomApi.group(alice, bob); // two shared rooms: still one frame per connection
+        RoomApi.group(bob, eve);
         TestUser stranger = RoomApi.register();
+        TestUser fence = RoomApi.register();
+        RoomApi.group(fence, alice);
+        RoomApi.group(fence, stranger);
         try (WsClient alice1 = connect(alice);
                 WsClient alice2 = connect(alice);
                 WsClient strangerWs = connect(stranger)) {
+            List<WsClient> observers = List.of(alice1, alice2, strangerWs);
             WsClient bob1 = connect(bob);
             for (WsClient client : List.of(alice1, alice2)) {
                 JsonObject online = client.nextPresence();
@@ -58,13 +62,15 @@ class PresenceTest {
                 assertEquals(true, online.getJsonObject("data").getBoolean("online"));
                 assertNotNull(online.getJsonObject("data").getString("lastSeenAt"));
                 assertTrue(!online.containsKey("roomId"));
-                client.expectNoPresence();
             }
+            presenceFence(fence, observers); // once per connection, and none for the stranger
             assertEquals(true, profile(alice, bob).getBoolean("online"));
 
             WsClient bob2 = connect(bob); // already online: no change
-            alice1.expectNoPresence();
+            presenceFence(fence, observers);
             bob1.close();
+            // Waited for: the server handles a close when the client cannot tell, so no fence can be
+            // ordered behind it.
             alice1.expectNoPresence(); // still online through bob2
             bob2.close();
 
@@ -73,10 +79,9 @@ class PresenceTest {
                 assertEquals(bob.id(), offline.getJsonObject("data").getString("userId"));
                 assertEquals(false, offline.getJsonObject("data").getBoolean("online"));
                 Instant lastSeen = Instant.parse(offline.getJsonObject("data").getString("lastSeenAt"));
-                client.expectNoPresence();
                 assertNotNull(lastSeen);
             }
-            strangerWs.expectNoPresence();
+            presenceFence(fence, observers); // once per connection, and none for the stranger
             assertEquals(false, profile(alice, bob).getBoolean("online"));
             assertNotNull(awaitLastSeen(bob));
         }
@@ -86,9 +91,11 @@ class PresenceTest {
     void shouldNotAnnounceAUserToUsersWithoutASharedRoom() {
         TestUser alice = RoomApi.register();
         TestUser bob = RoomApi.register();
+        TestUser fence = RoomApi.register();
+        RoomApi.group(fence, alice);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
-            aliceWs.expectNoPresence();
+            presenceFence(fence, List.of(aliceWs));
         }
     }
 
@@ -104,23 +111,51 @@ class PresenceTest {
         for (int i = 2; i < crowd.length; i++) {
             crowd[i] = RoomApi.register();
         }
-        fixtures.room(crowd);
-        fixtures.room(alice, carol);
+        RoomApi.group(crowd[0], java.util.Arrays.copyOfRange(crowd, 1, crowd.length));
+        RoomApi.group(alice, carol);
+        TestUser fence = RoomApi.register();
+        RoomApi.group(fence, bob);
         try (WsClient bobWs = connect(bob);
                 WsClient carolWs = connect(carol)) {
             WsClient aliceWs = connect(alice);
             JsonObject online = carolWs.nextPresence();
             assertEquals(alice.id(), online.getJsonObject("data").getString("userId"));
-            bobWs.expectNoPresence();
+            presenceFence(fence, List.of(bobWs));
             aliceWs.close();
             assertEquals(false, carolWs.nextPresence().getJsonObject("data").getBoolean("online"));
-            bobWs.expectNoPresence();
+            presenceFence(fence, List.of(bobWs));
             assertEquals(false, profile(bob, alice).getBoolean("online"), "asked for, presence is still there");
         }
     }
 
     private WsClient connect(TestUser user) {
         return WsClient.ready(vertx, ws, user.token());
+    }
+
+    /**
+     * No (other) presence frame, proven by a fence rather than by waiting: {@code fence}, a room-mate of every
+     * observer's user only, comes online and goes again, and each observer's next presence frames must be its
+     * own. A connection's presence is announced in the same step as its {@code ready} (local ledger), and a
+     * close's once its room-mates were told: whatever the frames checked were due to, it was published before
+     * the fence's, and every hub handles presence in publication order.
+     */
+    private void presenceFence(TestUser fence, List<WsClient> observers) {
+        try (WsClient fenceWs = connect(fence)) {
+            for (WsClient observer : observers) {
+                assertFencePresence(observer, fence, true);
+            }
+        }
+        for (WsClient observer : observers) {
+            assertFencePresence(observer, fence, false);
+        }
+    }
+
+    private static void assertFencePresence(WsClient observer, TestUser fence, boolean online) {
+        JsonObject data = observer.nextPresence().getJsonObject("data");
+        assertEquals(
+                fence.id() + " online=" + online,
+                data.getString("userId") + " online=" + data.getBoolean("online"),
+                "a presence frame came before the fence: " + data);
     }
 
     private static JsonObject profile(TestUser caller, TestUser user) {

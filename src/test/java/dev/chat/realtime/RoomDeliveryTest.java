@@ -71,6 +71,7 @@ class RoomDeliveryTest {
         TestUser alice = RoomApi.register();
         TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
+        UUID bobsOther = fixtures.room(bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             long removal = fixtures.leave(room, bob);
@@ -86,7 +87,7 @@ class RoomDeliveryTest {
                     "after",
                     aliceWs.next(EventType.ROOM_UPDATED).getJsonObject("data").getString("name"));
             bobWs.next(EventType.MEMBER_REMOVED);
-            bobWs.expectNothing();
+            fence(bobsOther, bobWs);
         }
     }
 
@@ -96,6 +97,7 @@ class RoomDeliveryTest {
         TestUser bob = RoomApi.register();
         TestUser eve = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
+        UUID evesOwn = fixtures.room(eve);
         try (WsClient alice1 = connect(alice);
                 WsClient alice2 = connect(alice);
                 WsClient bobWs = connect(bob);
@@ -108,7 +110,7 @@ class RoomDeliveryTest {
             assertFalse(expected.containsKey("seq"));
             assertEquals(expected, alice2.next());
             assertEquals(expected, bobWs.next());
-            eveWs.expectNothing();
+            fence(evesOwn, eveWs);
         }
     }
 
@@ -174,7 +176,7 @@ class RoomDeliveryTest {
 
             JsonObject typing = bobWs.next(EventType.TYPING);
             assertEquals(alice.id(), typing.getJsonObject("data").getString("userId"));
-            aliceWs.expectNothing();
+            fence(room, aliceWs);
         }
     }
 
@@ -214,6 +216,7 @@ class RoomDeliveryTest {
             // Published in the wrong order: the message must still reach bob, after the add.
             fanout.publish(RoomEvent.change(room, message, created(room, 1, alice)));
             fanout.publish(RoomEvent.memberAdded(room, add, bob.uuid(), added(room, bob)));
+            publishFence(room);
 
             for (WsClient client : List.of(aliceWs, bob1, bob2)) {
                 assertEquals(
@@ -223,7 +226,7 @@ class RoomDeliveryTest {
                                 .getJsonObject("member")
                                 .getString("userId"));
                 assertEquals(1L, client.next(EventType.MESSAGE_CREATED).getLong("seq"));
-                client.expectNothing(); // exactly once each
+                assertFence(room, client); // exactly once each
             }
         }
     }
@@ -249,6 +252,7 @@ class RoomDeliveryTest {
         TestUser alice = RoomApi.register();
         TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
+        UUID bobsOther = fixtures.room(bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             fanout.publish(RoomEvent.memberRemoved(room, fixtures.leave(room, bob), bob.uuid(), removed(room, bob)));
@@ -261,7 +265,7 @@ class RoomDeliveryTest {
             assertEquals(
                     bob.id(),
                     bobWs.next(EventType.MEMBER_REMOVED).getJsonObject("data").getString("userId"));
-            bobWs.expectNothing();
+            fence(bobsOther, bobWs);
         }
     }
 
@@ -270,6 +274,7 @@ class RoomDeliveryTest {
         TestUser alice = RoomApi.register();
         TestUser bob = RoomApi.register();
         UUID room = fixtures.room(alice, bob);
+        UUID bobsOther = fixtures.room(bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             long lostRemoval = fixtures.leave(room, bob); // its event never comes (Redis was down, say)
@@ -281,7 +286,9 @@ class RoomDeliveryTest {
             assertEquals(
                     bob.id(),
                     bobWs.next(EventType.MEMBER_REMOVED).getJsonObject("data").getString("userId"));
-            bobWs.expectNothing();
+            // The re-read removed bob and released the message in one step: a fence after it proves he
+            // did not get the message.
+            fence(bobsOther, bobWs);
             assertEquals(lostRemoval + 1, message);
         }
     }
@@ -321,18 +328,42 @@ class RoomDeliveryTest {
                 publisher.get(10, TimeUnit.SECONDS);
             }
             publishers.shutdown();
+            // The fence: the next position, published after all of them, must come right after seq total.
+            fanout.publish(RoomEvent.change(room, total + 1, created(room, total + 1, alice)));
 
             for (WsClient client : List.of(alice1, alice2, bobWs)) {
                 for (long seq = 1; seq <= total; seq++) {
                     assertEquals(seq, client.next(EventType.MESSAGE_CREATED).getLong("seq"));
                 }
-                client.expectNothing();
+                assertEquals(
+                        total + 1, client.fence(room, EventType.MESSAGE_CREATED).getLong("seq"), "exactly once each");
             }
         }
     }
 
     private WsClient connect(TestUser user) {
         return WsClient.ready(vertx, ws, user.token());
+    }
+
+    /**
+     * "Nothing else arrives" on each client, proven by a fence ({@link WsClient#fence}): a rename of
+     * {@code room}, a room of every client's user, published after the events checked.
+     */
+    private void fence(UUID room, WsClient... clients) {
+        publishFence(room);
+        for (WsClient client : clients) {
+            assertFence(room, client);
+        }
+    }
+
+    private void publishFence(UUID room) {
+        fanout.publish(RoomEvent.change(room, fixtures.nextPosition(room), roomUpdated(room, "fence")));
+    }
+
+    private static void assertFence(UUID room, WsClient client) {
+        assertEquals(
+                "fence",
+                client.fence(room, EventType.ROOM_UPDATED).getJsonObject("data").getString("name"));
     }
 
     private Buffer created(UUID room, long seq, TestUser sender) {

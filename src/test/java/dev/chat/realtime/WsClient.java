@@ -171,7 +171,31 @@ public final class WsClient implements AutoCloseable {
         return frame;
     }
 
-    /** Nothing (but presence) arrives within a short wait. */
+    /**
+     * "Nothing else arrived", proven by a fence rather than by waiting: the test caused, after what it checks,
+     * an event of {@code type} in {@code roomId} that this connection must receive, and it must be the next
+     * frame. A hub handles the events it is given in publication order and writes each connection's frames in
+     * the order it handles them, so a frame that was due before the fence would have come before it. Returns
+     * the fence, for the caller to check it is the one it sent.
+     */
+    public JsonObject fence(String roomId, String type) {
+        JsonObject frame = next();
+        assertEquals(
+                type + " " + roomId,
+                frame.getString("type") + " " + frame.getString("roomId"),
+                "a frame came before the fence: " + frame);
+        return frame;
+    }
+
+    public JsonObject fence(java.util.UUID roomId, dev.chat.fanout.EventType type) {
+        return fence(roomId.toString(), type.wire());
+    }
+
+    /**
+     * Nothing (but presence) arrives within a short wait: only where no fence can be ordered behind what is
+     * checked (presence, which a connection's close sets off at a moment the client cannot observe; other
+     * instances, which Redis does not order against this one).
+     */
     public void expectNothing() {
         assertNull(poll(frames, QUIET_MS), "unexpected frame");
     }
