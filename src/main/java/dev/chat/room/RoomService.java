@@ -62,6 +62,8 @@ public class RoomService {
 
     private static final String DIRECT_PAIR_INDEX = "rooms_direct_pair";
 
+    private static final String DIRECT_MEMBERS_FIXED = "A direct room has exactly its two members.";
+
     private final RoomRepository rooms;
     private final MembershipRepository memberships;
     private final UserRepository users;
@@ -201,28 +203,13 @@ public class RoomService {
     public Uni<MemberView> addMember(UUID callerId, UUID roomId, UUID userId) {
         Instant now = Times.now();
         return Panache.withTransaction(() -> lockAsMember(roomId, callerId).chain(locked -> {
-                    Room room = locked.room();
-                    requireGroup(room, "A direct room has exactly its two members.");
+                    requireGroup(locked.room(), DIRECT_MEMBERS_FIXED);
                     requireOwnerOrAdmin(locked.me(), "Only the room's owner or an admin can add members.");
                     return users.findById(userId)
                             .onItem()
                             .ifNull()
                             .failWith(() -> ProblemException.invalid("userId", "no such user"))
-                            .chain(user -> memberships
-                                    .findMember(roomId, userId)
-                                    .chain(existing -> {
-                                        if (existing != null) {
-                                            throw ProblemException.conflict("That user is already a member.");
-                                        }
-                                        Membership m = Membership.of(roomId, userId, Role.MEMBER, now);
-                                        room.memberCount++;
-                                        long position = room.lastEvent + 1;
-                                        room.lastEvent += 2; // member.added, then room.updated
-                                        return memberships
-                                                .persist(m)
-                                                .map(v -> new Added(
-                                                        RoomView.of(room), List.of(MemberView.of(m, user)), position));
-                                    }));
+                            .chain(user -> join(locked.room(), user, now));
                 }))
                 .invoke(added -> {
                     MemberView member = added.members().get(0);
@@ -232,6 +219,22 @@ public class RoomService {
                     publishRoomUpdated(room, added.firstPosition() + 1);
                 })
                 .map(added -> added.members().get(0));
+    }
+
+    /** A user not in the locked room yet (409 if they are) joins as a plain member. */
+    private Uni<Added> join(Room room, User user, Instant now) {
+        return memberships.findMember(room.id, user.id).chain(existing -> {
+            if (existing != null) {
+                throw ProblemException.conflict("That user is already a member.");
+            }
+            Membership m = Membership.of(room.id, user.id, Role.MEMBER, now);
+            room.memberCount++;
+            long position = room.lastEvent + 1;
+            room.lastEvent += 2; // member.added, then room.updated
+            return memberships
+                    .persist(m)
+                    .map(v -> new Added(RoomView.of(room), List.of(MemberView.of(m, user)), position));
+        });
     }
 
     /**
@@ -270,22 +273,8 @@ public class RoomService {
     public Uni<Void> removeMember(UUID callerId, UUID roomId, UUID userId) {
         Instant now = Times.now();
         return Panache.withTransaction(() -> lockAsMember(roomId, callerId).chain(locked -> {
-                    requireGroup(locked.room(), "A direct room has exactly its two members.");
-                    if (userId.equals(callerId)) {
-                        return remove(locked.room(), locked.me());
-                    }
-                    requireOwnerOrAdmin(locked.me(), "Only the room's owner or an admin can remove members.");
-                    return memberships
-                            .findMember(roomId, userId)
-                            .onItem()
-                            .ifNull()
-                            .failWith(RoomService::noSuchMember)
-                            .chain(them -> {
-                                if (locked.me().role == Role.ADMIN && them.role != Role.MEMBER) {
-                                    throw ProblemException.forbidden("An admin can remove only members.");
-                                }
-                                return remove(locked.room(), them);
-                            });
+                    requireGroup(locked.room(), DIRECT_MEMBERS_FIXED);
+                    return userId.equals(callerId) ? remove(locked.room(), locked.me()) : removeOther(locked, userId);
                 }))
                 .invoke(removed -> {
                     fanout.publish(RoomEvent.memberRemoved(
@@ -303,6 +292,22 @@ public class RoomService {
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /** The owner may remove anyone, an admin only plain members, a member no one. */
+    private Uni<Removed> removeOther(Locked locked, UUID userId) {
+        requireOwnerOrAdmin(locked.me(), "Only the room's owner or an admin can remove members.");
+        return memberships
+                .findMember(locked.room().id, userId)
+                .onItem()
+                .ifNull()
+                .failWith(RoomService::noSuchMember)
+                .chain(them -> {
+                    if (locked.me().role == Role.ADMIN && them.role != Role.MEMBER) {
+                        throw ProblemException.forbidden("An admin can remove only members.");
+                    }
+                    return remove(locked.room(), them);
+                });
     }
 
     private Uni<Removed> remove(Room room, Membership leaving) {
