@@ -17,7 +17,7 @@
 #     src/bench/startup.sh
 source "$(dirname "$0")/lib.sh"
 need java curl psql openssl node
-PORT=8199
+PORT="${STARTUP_PORT:-8199}"
 JAVA="${JAVA:-java}"
 BASE_JAVA="${BASE_JAVA:-java}"
 BASE_JAR="${BASE_JAR:-}"
