@@ -5,22 +5,22 @@
 # alternating start by start so that they share the machine's state:
 #   - base: BASE_JAR (default: none, the row is left out) with BASE_JAVA (java on PATH) and its default JVM
 #     options, i.e. how main's jar was measured in the issue; give it the jar of the commit to compare with
+#     and name it in BASE_LABEL
 #   - nocache: JAR with JAVA (Java 25) and the JVM options of src/main/docker/Dockerfile.jvm, no AOT cache
 #   - aot: the same with the AOT cache that Dockerfile.jvm builds: src/main/docker/aot-train.sh, trained
 #     without a database, exactly as the image does (this is what the image runs)
-#   - aot-db: the same options, the cache from a training run against the database that serves a few
-#     authenticated requests (what a fuller training would buy; not what the image does)
 # The heap is the one the image gets under the manifest's 512Mi limit (75 %: 384 MB) instead of a share of
 # this machine's memory. All against the same migrated database (a throw-away first start migrates it).
 #
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java BASE_JAR=/tmp/main/target/quarkus-app/quarkus-run.jar \
-#     src/bench/startup.sh
+#     BASE_LABEL="main 5b632e3" src/bench/startup.sh
 source "$(dirname "$0")/lib.sh"
-need java curl psql openssl node
+need java curl psql openssl
 PORT="${STARTUP_PORT:-8199}"
 JAVA="${JAVA:-java}"
 BASE_JAVA="${BASE_JAVA:-java}"
 BASE_JAR="${BASE_JAR:-}"
+BASE_LABEL="${BASE_LABEL:-base}"
 # Dockerfile.jvm's JDK_JAVA_OPTIONS with the heap of a 512Mi container (the image says it in percent)
 IMAGE_OPTS=(-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms51m -Xmx384m -Xmn32m -XX:MinHeapFreeRatio=10
   -XX:MaxHeapFreeRatio=30 -XX:+ExitOnOutOfMemoryError)
@@ -44,21 +44,13 @@ one_start() { # variant java jar [java options...]
   done
   t1="$(date +%s%N)"
   cpu="$(cpu_ticks "$pid")"
-  if [[ "$v" == training ]]; then # what a client does first: a health check, its profile, its rooms
-    local token; token="$(cut -d' ' -f3 "$WORK/tokens.txt" | head -1)"
-    for _ in $(seq 20); do
-      for p in /api/users/me /api/rooms /q/health; do
-        curl -s -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$p"
-      done
-    done
-  fi
   sleep 5
   local rss; rss="$(rss_kb "$pid")"
   local started; started="$(grep -o 'started in [0-9.]*s' "$WORK/start.log" | grep -o '[0-9.]*' | head -1)"
   grep -m1 -E '\[(warning|error) *\]\[aot' "$WORK/start.log" >&2 || true # a refused cache says so here
   kill "$pid"; wait "$pid" 2>/dev/null || true
   for _ in $(seq 40); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null || break; sleep 0.25; done
-  [[ "$v" == migrate || "$v" == training ]] && return
+  [[ "$v" == migrate ]] && return
   echo "$v $(( (t1 - t0) / 1000000 )) ${started:-nan} $(( rss / 1024 )) $(awk -v c="$cpu" 'BEGIN {print c / 100}')" >>"$R"
 }
 LOAD0="$(machine_line)"
@@ -66,35 +58,28 @@ log "first start (migrations; not counted)"; one_start migrate "$JAVA" "$JAR" "$
 log "AOT cache as the image trains it (no database)"
 PATH="$(dirname "$(command -v "$JAVA")"):$PATH" "$REPO/src/main/docker/aot-train.sh" "$(dirname "$JAR")" \
   "$WORK/app.aot" "${IMAGE_OPTS[@]}" >&2
-log "AOT cache of a training run with the database and authenticated requests"
-seed_users 0 0
-mint_tokens 0 0 "$WORK/tokens.txt"
-one_start training "$JAVA" "$(cd "$(dirname "$JAR")" && pwd)/quarkus-run.jar" "${IMAGE_OPTS[@]}" \
-  -XX:AOTCacheOutput="$WORK/app-db.aot"
-ABS_JAR="$(cd "$(dirname "$JAR")" && pwd)/quarkus-run.jar" # the path both caches were trained with
+ABS_JAR="$(cd "$(dirname "$JAR")" && pwd)/quarkus-run.jar" # the path the cache was trained with
 for i in $(seq "$RUNS"); do
   log "start $i of $RUNS, load $(loadavg)"
   [[ -n "$BASE_JAR" ]] && one_start base "$BASE_JAVA" "$BASE_JAR"
   one_start nocache "$JAVA" "$ABS_JAR" "${IMAGE_OPTS[@]}"
   one_start aot "$JAVA" "$ABS_JAR" "${IMAGE_OPTS[@]}" -XX:AOTCache="$WORK/app.aot"
-  one_start aot-db "$JAVA" "$ABS_JAR" "${IMAGE_OPTS[@]}" -XX:AOTCache="$WORK/app-db.aot"
 done
 med() { awk -v v="$1" -v f="$2" '$1 == v {print $f}' "$R" | median; }
 {
   echo "### startup ($RUNS starts per variant, alternating; medians)"
   echo
   echo "Start: $LOAD0. End: load average $(loadavg). Java 25: \`$("$JAVA" -version 2>&1 | head -1 | tr -d '"')\`."
-  echo "AOT caches: $(( $(stat -c %s "$WORK/app.aot") / 1048576 )) MB (image's training), $(( $(stat -c %s "$WORK/app-db.aot") / 1048576 )) MB (with the database)."
+  echo "AOT cache: $(( $(stat -c %s "$WORK/app.aot") / 1048576 )) MB."
   echo
   echo "| variant | launch to ready ms | Quarkus \"started in\" s | CPU s until ready | idle RSS MB | each start (ms to ready / RSS MB) |"
   echo "|---|---:|---:|---:|---:|---|"
-  for v in base nocache aot aot-db; do
+  for v in base nocache aot; do
     grep -q "^$v " "$R" || continue
     case $v in
-      base) n="base: \`$(basename "$(dirname "$(dirname "$BASE_JAR")")")\` jar, $("$BASE_JAVA" -version 2>&1 | head -1 | cut -d'"' -f2), default JVM options" ;;
+      base) n="$BASE_LABEL: Java $("$BASE_JAVA" -version 2>&1 | head -1 | cut -d'"' -f2), default JVM options" ;;
       nocache) n="Java 25, the image's options, no AOT cache" ;;
       aot) n="**Java 25, the image's options and AOT cache (what Dockerfile.jvm runs)**" ;;
-      aot-db) n="Java 25, the image's options, AOT cache trained with the database" ;;
     esac
     echo "| $n | $(med $v 2) | $(med $v 3) | $(med $v 5) | $(med $v 4) | $(awk -v v=$v '$1 == v {printf "%s%s / %s", (n++ ? ", " : ""), $2, $4}' "$R") |"
   done
