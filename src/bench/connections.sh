@@ -18,7 +18,7 @@ need java curl psql node openssl redis-cli
 MODES="${MODES:-one two}"
 CONN_JAVA_OPTS="${CONN_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}"
 if [[ "$QUICK" == 1 ]]; then ONE=5000 TWO=3000; else ONE=19000 TWO=15000; fi
-PORT=8199 PORT2=8299
+PORT="${CONN_PORT:-8199}" PORT2="${CONN_PORT2:-8299}"
 bench_jar
 bench_node
 bench_keys
