@@ -18,7 +18,7 @@ need java curl psql node openssl redis-cli
 MODES="${MODES:-one two}"
 CONN_JAVA_OPTS="${CONN_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}"
 if [[ "$QUICK" == 1 ]]; then ONE=5000 TWO=3000; else ONE=19000 TWO=15000; fi
-PORT=8199 PORT2=8299
+PORT="${CONN_PORT:-8199}" PORT2="${CONN_PORT2:-8299}"
 bench_jar
 bench_node
 bench_keys
@@ -45,7 +45,7 @@ idle=()
 measure() { # label connections ws-bases pids
   log "$1: $2 connections, load $(loadavg)"
   node "$BENCH_DIR/push.js" --targets service --label "$1" --tag c --first 1 --rooms $(( $2 / 100 )) --members 100 \
-    --burst --runs 1 --procs 4 --tokens "$WORK/tokens.txt" --ws "$3" --pids "$4" >>"$RESULTS"
+    --burst --runs 1 --procs 4 ${HOLD:+--hold "$HOLD"} --tokens "$WORK/tokens.txt" --ws "$3" --pids "$4" >>"$RESULTS"
 }
 warm() { # port: a few requests so that idle RSS is that of a server that has served
   for _ in $(seq 50); do curl -s -o /dev/null -H "Authorization: Bearer $(sed -n 1p "$WORK/tokens.txt" | cut -d' ' -f3)" \

@@ -7,6 +7,7 @@
 //   node push.js --targets service,nchan --rooms 1 --members 1000 --rate 200 --seconds 10 --runs 3 \
 //        --tokens tokens.txt --ws http://127.0.0.1:8199[,http://127.0.0.1:8299] --nchan http://127.0.0.1:8399 \
 //        [--procs 2] [--pids 123,456] [--nchan-pids 7,8] [--burst] [--label x] [--tsv file] [--tag t --first 1]
+//        [--hold 60]
 //
 // Users: b0 owns and sends into every room and has no socket; room r (id md5('room-<tag>f<r>')) has members
 // b<first + r*members> .. b<first - 1 + (r+1)*members>, one socket each (lib.sh seeds them, tokens.js mints the tokens).
@@ -14,6 +15,8 @@
 // machine) taken when the publisher issues it at its scheduled time, so a backlog on the server side is
 // counted (open loop: sends are paced by the clock, not by answers). A receiver subtracts it on arrival.
 // --burst: instead of a paced stream, one message into every room at once (the connections scenario).
+// --hold s: with every subscriber connected and the server settled, wait s seconds before sending (prints
+// "holding" to stderr first), e.g. for a heap histogram of the connected server (jcmd PID GC.class_histogram).
 'use strict';
 const { fork } = require('child_process');
 const http = require('http');
@@ -84,13 +87,13 @@ function worker() {
 // ------------------------------------------------------------------------------------------ parent side
 function opts() {
   const o = { targets: 'service,nchan', rooms: 1, members: 1000, rate: 100, seconds: 10, runs: 1, procs: 2,
-    tag: '', first: 1, ws: 'http://127.0.0.1:8199', nchan: 'http://127.0.0.1:8399', pids: '', 'nchan-pids': '', label: '', tsv: '' };
+    tag: '', first: 1, hold: 0, ws: 'http://127.0.0.1:8199', nchan: 'http://127.0.0.1:8399', pids: '', 'nchan-pids': '', label: '', tsv: '' };
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
     const k = a[i].replace(/^--/, '');
     if (k === 'burst') o.burst = true; else o[k] = a[++i];
   }
-  for (const k of ['rooms', 'members', 'rate', 'seconds', 'runs', 'procs', 'first']) o[k] = +o[k];
+  for (const k of ['rooms', 'members', 'rate', 'seconds', 'runs', 'procs', 'first', 'hold']) o[k] = +o[k];
   for (const u of [...o.ws.split(','), o.nchan])
     if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u)) throw new Error('refusing a non-local target ' + u);
   return o;
@@ -156,6 +159,10 @@ async function main() {
     const pids = (target === 'service' ? o.pids : o['nchan-pids']).split(',').map(Number);
     // resident memory of the target's processes with every subscriber connected and the server settled
     const rssKB = pids.map((p) => { try { return +/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))[1]; } catch { return 0; } });
+    if (o.hold) {
+      console.error(`   holding ${o.hold} s with ${ready} subscribers connected`);
+      await sleep(o.hold * 1000);
+    }
 
     for (let i = 0; i < o.runs; i++) {
       run++;
