@@ -38,10 +38,10 @@ import org.jboss.logging.Logger;
 /**
  * Group commit of sends. Each room has a lane on each instance; a lane runs at most one send transaction at a
  * time, and the sends that arrive while it runs wait in the lane and go together in the next one (up to
- * {@code chat.sends.max-batch}). A batch is one transaction on one connection, its statements chained one
- * after the other: lock the room row (once), read every sender's membership, reply target and earlier
- * clientMessageId (one statement), decide each request, then one multi-row insert that moves
- * {@code last_seq}/{@code last_event} by the batch's size. Each request is answered only after the commit,
+ * {@code chat.sends.max-batch}). A batch is one transaction on one connection in two round trips: lock the
+ * room row (once) and read every sender's membership, reply target and earlier clientMessageId (one
+ * statement); decide each request; then one multi-row insert that moves {@code last_seq}/{@code last_event}
+ * by the batch's size, and the commit ({@link #attempt}). Each request is answered only after the commit,
  * and the batch's {@code message.created} events are published first, in position order.
  *
  * <p>Why batches: sends of one room serialize on its row lock, so one room could never take more than one
@@ -244,6 +244,19 @@ class SendBatcher {
         return chain.map(ignored -> slots);
     }
 
+    /**
+     * One transaction in two round trips. The statements that do not depend on an answer are written to the
+     * connection together (the PostgreSQL client pipelines them): {@code BEGIN}, the room lock and the check
+     * go at once, and the insert and {@code COMMIT} go at once. PostgreSQL still runs them one after the other,
+     * each with a snapshot of its own, so the check reads after the lock is granted, as it must; and a COMMIT
+     * behind a failed insert ends the transaction as a rollback, which the insert's own failure reports.
+     *
+     * <p>Why: the lock is held from its grant to the commit. With one round trip per statement (BEGIN, lock,
+     * check, insert, COMMIT) the backend spent most of that time idle in transaction, waiting for the service's
+     * event loop to send the next statement while it was busy with the HTTP side of other requests (profile.sh
+     * send: {@code ClientRead} / {@code idle in transaction} in nearly every sample), and the room's next batch
+     * waited for all of it.
+     */
     private Uni<Slot[]> attempt(UUID roomId, List<Pending> batch) {
         Instant now = Times.now();
         Slot[] slots = new Slot[batch.size()];
@@ -254,22 +267,30 @@ class SendBatcher {
                 .map(p -> p.senderId)
                 .collect(Collectors.toCollection(LinkedHashSet::new))
                 .toArray(UUID[]::new);
-        return pool.withTransaction(conn -> messages.lockRoomForBatch(conn, roomId, senders)
-                .chain(locked -> {
-                    if (!locked) { // no such room, or no sender of the batch is a member
+        List<BatchRequest> requests = batch.stream()
+                .map(p -> new BatchRequest(p.senderId, p.clientMessageId, p.replyToId))
+                .toList();
+        return pool.withConnection(conn -> Uni.combine()
+                .all()
+                .unis(
+                        conn.query("BEGIN").execute(),
+                        messages.lockRoomForBatch(conn, roomId, senders),
+                        messages.checkBatch(conn, roomId, requests))
+                .asTuple()
+                .chain(begun -> {
+                    if (!begun.getItem2()) { // no such room, or no sender of the batch is a member
                         for (Slot slot : slots) {
                             slot.failure = MessageService.noSuchRoom();
                         }
-                        return Uni.createFrom().item(slots);
+                    } else {
+                        decide(batch, begun.getItem3(), slots);
                     }
-                    List<BatchRequest> requests = batch.stream()
-                            .map(p -> new BatchRequest(p.senderId, p.clientMessageId, p.replyToId))
-                            .toList();
-                    return messages.checkBatch(conn, roomId, requests).chain(checks -> {
-                        decide(batch, checks, slots);
-                        return insertAll(conn, roomId, slots, now);
-                    });
-                }));
+                    return insertAndCommit(conn, roomId, slots, now);
+                })
+                // Whatever failed, the connection goes back to the pool outside any transaction (a ROLLBACK
+                // after an ended one is only a warning).
+                .onFailure()
+                .call(() -> conn.query("ROLLBACK").execute().onFailure().recoverWithNull()));
     }
 
     /**
@@ -314,8 +335,8 @@ class SendBatcher {
         return true;
     }
 
-    /** The fast path: one statement for every message of the batch. */
-    private Uni<Slot[]> insertAll(SqlConnection conn, UUID roomId, Slot[] slots, Instant now) {
+    /** The fast path: one statement for every message of the batch, and the commit behind it. */
+    private Uni<Slot[]> insertAndCommit(SqlConnection conn, UUID roomId, Slot[] slots, Instant now) {
         Map<String, Slot> planned = new HashMap<>();
         List<Slot> inserting = new ArrayList<>();
         for (Slot slot : slots) {
@@ -327,13 +348,18 @@ class SendBatcher {
             }
         }
         if (inserting.isEmpty()) {
-            return Uni.createFrom().item(slots);
+            return conn.query("COMMIT").execute().replaceWith(slots);
         }
         List<BatchRow> rows = inserting.stream().map(s -> s.row).toList();
-        return messages.insertBatch(conn, roomId, rows, now)
+        Uni<List<Inserted>> insert = messages.insertBatch(conn, roomId, rows, now)
                 .onFailure(failure -> !Db.isUnavailable(failure))
-                .transform(InsertFailed::new)
-                .map(inserted -> {
+                .transform(InsertFailed::new);
+        return Uni.combine()
+                .all()
+                .unis(insert, conn.query("COMMIT").execute())
+                .asTuple()
+                .map(done -> {
+                    List<Inserted> inserted = done.getItem1();
                     for (int i = 0; i < inserting.size(); i++) {
                         inserting.get(i).inserted = inserted.get(i);
                     }
