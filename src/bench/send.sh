@@ -3,10 +3,11 @@
 # user and token), in one room and in as many rooms as senders, with 8 and 32 senders; every message is
 # fanned out to one connected member (listen.js, a member of every room). Beside it, in the same run, pgbench
 # runs the single-message form of the service's send transaction (lock the room, read the membership and
-# earlier clientMessageId, bump last_seq and insert) with the same clients and rooms: the database's single-message ceiling. And the batch form of that transaction (one
-# lock, one membership read, last_seq += k, one multi-row insert) for k = 8 and 32 in one room: the ceiling
-# group commit could reach. Then one room at half of the 32-sender saturation, open loop (pace.js: sends due
-# at a constant rate whatever the answers, latency from the due time), for the p99. For each service row also
+# earlier clientMessageId, bump last_seq and insert) with the same clients and rooms: the database's
+# single-message ceiling. And the batch form of that transaction (one lock, one membership read,
+# last_seq += k, one multi-row insert) for k = 8 and 32 in one room: the ceiling group commit could reach.
+# Then one room at half of the 32-sender saturation, open loop (pace.js: sends due at a constant rate
+# whatever the answers, latency from the due time), for the p99. For each service row also
 # the server's cores (CPU time / wall time) and the mean size of group commit's batches (/q/metrics).
 #
 #   src/bench/send.sh          # RUNS=3 of 6 s per configuration (medians); QUICK=1: one run of 4 s
