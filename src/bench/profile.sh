@@ -35,10 +35,26 @@ load() { # seconds
   esac
 }
 load 5 >/dev/null # JIT warm-up
+# Group commit's batches (count and sum of the summary) before and after the measured window.
+batches() { curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^chat_messages_batch_size_(count|sum)/ {printf "%s ", $2} END {print ""}'; }
+# PostgreSQL's view while the load runs: what the bench database's backends wait on, sampled every 50 ms.
+waits() {
+  while :; do
+    sql -At -c "select coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' ' || state from pg_stat_activity
+                where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'" 2>/dev/null
+    sleep 0.05
+  done >"$WORK/waits.txt"
+}
 jcmd "$SERVER_PID" JFR.start name=bench settings="$WORK/profile.jfc" >/dev/null
+b0="$(batches)"
+waits &
+WAITS=$!
+BENCH_PIDS+=("$WAITS")
 c0="$(cpu_ticks "$SERVER_PID")"
 out="$(load "$T")"
 c1="$(cpu_ticks "$SERVER_PID")"
+kill "$WAITS"
+b1="$(batches)"
 jcmd "$SERVER_PID" JFR.dump name=bench filename="$WORK/rec.jfr" >/dev/null
 jfr print --events jdk.ExecutionSample "$WORK/rec.jfr" >"$WORK/samples.txt"
 rate="${out%% *}"
@@ -47,7 +63,12 @@ rate="${out%% *}"
   echo
   echo "wrk: $rate req/s (p50 / p99 $(echo "$out" | cut -d' ' -f2) / $(echo "$out" | cut -d' ' -f3) ms); server CPU" \
        "$(awk -v a="$c0" -v b="$c1" -v r="$rate" -v t="$T" 'BEGIN {printf "%.2f cores, %.0f us per request", (b - a) / 100 / t, (b - a) * 10000 / (r * t)}')."
+  [[ "$WHAT" == send ]] && echo "Batches: $(echo "$b0 $b1" | awk '{if ($3 > $1) printf "%d, mean %.1f sends each", $3 - $1, ($4 - $2) / ($3 - $1); else print "none"}')."
   echo
+  echo "PostgreSQL backends of the bench database, active (wait event, state), share of 50-ms samples:"
+  echo '```'
+  sort "$WORK/waits.txt" | uniq -c | sort -rn | head -10
+  echo '```'
   echo "Hottest methods, self (share of $(grep -c 'jdk.ExecutionSample' "$WORK/samples.txt") samples):"
   echo '```'
   awk '/stackTrace = \[/ {getline; sub(/^ +/, ""); sub(/line:.*/, ""); print}' "$WORK/samples.txt" \

@@ -2,10 +2,13 @@
 # Send (issue 8): POST /api/rooms/{id}/messages with wrk (closed loop, one sender per connection, each its own
 # user and token), in one room and in as many rooms as senders, with 8 and 32 senders; every message is
 # fanned out to one connected member (listen.js, a member of every room). Beside it, in the same run, pgbench
-# runs the service's send transaction (MessageRepository: LOCK_ROOM, SENDER_AND_ORIGINAL, INSERT) with the
-# same clients and rooms: the database's single-message ceiling. And the batch form of that transaction (one
-# lock, one membership read, last_seq += k, one multi-row insert) for k = 8 and 32 in one room: the ceiling
-# group commit could reach. Then one room at about half of the 32-sender saturation, paced, for the p99.
+# runs the single-message form of the service's send transaction (lock the room, read the membership and
+# earlier clientMessageId, bump last_seq and insert) with the same clients and rooms: the database's
+# single-message ceiling. And the batch form of that transaction (one lock, one membership read,
+# last_seq += k, one multi-row insert) for k = 8 and 32 in one room: the ceiling group commit could reach.
+# Then one room at half of the 32-sender saturation, open loop (pace.js: sends due at a constant rate
+# whatever the answers, latency from the due time), for the p99. For each service row also
+# the server's cores (CPU time / wall time) and the mean size of group commit's batches (/q/metrics).
 #
 #   src/bench/send.sh          # RUNS=3 of 6 s per configuration (medians); QUICK=1: one run of 4 s
 source "$(dirname "$0")/lib.sh"
@@ -105,23 +108,39 @@ EOF
 # JIT warm-up of the send path, not reported.
 WRK_THREADS=8 wrkrun 8 5 send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-own.txt" >/dev/null
 
-R="$WORK/rows.txt" # run config who rate p50 p99 bad
+R="$WORK/rows.txt" # run config who rate p50 p99 bad [offered] ; S: run config cores batch
+S="$WORK/server.txt"
+batches() { curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^chat_messages_batch_size_(count|sum)/ {printf "%s ", $2} END {print ""}'; }
+svc() { # run config command...: one service row, with the server's cores and the mean batch size meanwhile
+  local run="$1" cfg="$2"; shift 2
+  local c0 c1 b0 b1 t0 t1 out
+  c0="$(cpu_ticks "$SERVER")"; b0="$(batches)"; t0="$(date +%s%N)"
+  out="$("$@")"
+  c1="$(cpu_ticks "$SERVER")"; b1="$(batches)"; t1="$(date +%s%N)"
+  echo "$run $cfg service $out" >>"$R"
+  echo "$run $cfg $(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.2f", (b - a) / 100 / ((t1 - t0) / 1e9)}') $(echo "$b0 $b1" | awk '{if ($3 > $1) printf "%.1f", ($4 - $2) / ($3 - $1); else print "nan"}')" >>"$S"
+}
+wrksend() { WRK_THREADS="$1" wrkrun "$1" "$T" send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$2"; }
+pace() { # rate tokens: open loop, all senders of the file together at that rate
+  node "$BENCH_DIR/pace.js" "http://127.0.0.1:$PORT" "$2" "$1" "$T" | awk '/^WRK / {printf "%.1f %.2f %.2f %d\n", $2 / $3, $4, $5, $7 + $8}'
+}
 LOAD0="$(machine_line)"
 for run in $(seq 1 "$RUNS"); do
   log "run $run of $RUNS, load $(loadavg)"
   for c in 8 32; do
-    echo "$run one$c service $(WRK_THREADS=$c wrkrun "$c" "$T" send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-one.txt")" >>"$R"
+    svc "$run" "one$c" wrksend "$c" "$WORK/wrk-one.txt"
     echo "$run one$c pgbench $(pgb "$c" "$T" "$WORK/send-one.sql") 0" >>"$R"
-    echo "$run own$c service $(WRK_THREADS=$c wrkrun "$c" "$T" send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-own.txt")" >>"$R"
+    svc "$run" "own$c" wrksend "$c" "$WORK/wrk-own.txt"
     echo "$run own$c pgbench $(pgb "$c" "$T" "$WORK/send-own.sql") 0" >>"$R"
   done
   for k in 8 32; do
     echo "$run batch$k pgbench $(pgb 8 "$T" "$WORK/send-batch.sql" -D k=$k) 0" >>"$R"
   done
-  # half of this run's 32-sender saturation in one room, paced (wrk delay()), 32 senders
+  # half of this run's 32-sender saturation in one room, open loop, 32 senders
   sat="$(awk -v r="$run" '$1 == r && $2 == "one32" && $3 == "service" {print $4}' "$R")"
   half="$(awk -v s="$sat" 'BEGIN {printf "%d", s / 2}')"
-  echo "$run half32 service $(WRK_THREADS=32 wrkrun 32 "$T" send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-one.txt" BENCH_RATE="$half" BENCH_THREADS=32) $half" >>"$R"
+  svc "$run" half32 pace "$half" "$WORK/wrk-one.txt"
+  sed -i "\$ s/\$/ $half/" "$R" # the offered rate, at the end of that row
 done
 sleep 2 # the last sends' frames still on their way to the listener
 kill "$LISTENER"; wait "$LISTENER" 2>/dev/null || true
@@ -131,19 +150,20 @@ metrics="$(curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^chat_(room_resync
 stored="$(( $(sql -At -c "select count(*) from messages where body not like 'bench message%'") - stored0 ))"
 
 med() { awk -v c="$1" -v w="$2" -v f="$3" '$2 == c && $3 == w {print $f}' "$R" | median; }
+srv() { awk -v c="$1" -v f="$2" '$2 == c {print $f}' "$S" | median; } # config field: 3 cores, 4 batch
 bad() { awk -v c="$1" '$2 == c && $3 == "service" {s += $7} END {print s + 0}' "$R"; }
 {
   echo "### send ($RUNS run(s) of $T s per configuration; medians)"
   echo
   echo "Start: $LOAD0. End: load average $(loadavg)."
   echo
-  echo "| path | service msg/s | p50 / p99 ms | pgbench tx/s, same SQL and clients | p50 / p99 ms | ratio |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| path | service msg/s | p50 / p99 ms | server cores | mean batch | pgbench tx/s, same SQL and clients | p50 / p99 ms | ratio |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   for c in 8 32; do
     for shape in one own; do
       name="$([[ $shape == one ]] && echo "one room, $c senders" || echo "$c rooms, $c senders")"
       s="$(med "$shape$c" service 4)"; p="$(med "$shape$c" pgbench 4)"
-      echo "| $name | $(fmt "$s") | $(med "$shape$c" service 5) / $(med "$shape$c" service 6) | $(fmt "$p") | $(med "$shape$c" pgbench 5) / $(med "$shape$c" pgbench 6) | $(ratio "$s" "$p") |"
+      echo "| $name | $(fmt "$s") | $(med "$shape$c" service 5) / $(med "$shape$c" service 6) | $(srv "$shape$c" 3) | $(srv "$shape$c" 4) | $(fmt "$p") | $(med "$shape$c" pgbench 5) / $(med "$shape$c" pgbench 6) | $(ratio "$s" "$p") |"
       [[ $shape == one && $c == 32 ]] && one32="$s"
       [[ $shape == one && $c == 32 ]] && pg32="$p"
     done
@@ -151,9 +171,9 @@ bad() { awk -v c="$1" '$2 == c && $3 == "service" {s += $7} END {print s + 0}' "
   for k in 8 32; do
     tps="$(med "batch$k" pgbench 4)"
     msgs="$(awk -v t="$tps" -v k="$k" 'BEGIN {printf "%.0f", t * k}')"
-    echo "| pgbench batch of $k in one room, 8 clients | | | $(fmt "$msgs") msg/s ($(fmt "$tps") tx/s) | $(med "batch$k" pgbench 5) / $(med "batch$k" pgbench 6) | service one room 32 / this: $(ratio "$one32" "$msgs") |"
+    echo "| pgbench batch of $k in one room, 8 clients | | | | | $(fmt "$msgs") msg/s ($(fmt "$tps") tx/s) | $(med "batch$k" pgbench 5) / $(med "batch$k" pgbench 6) | service one room 32 / this: $(ratio "$one32" "$msgs") |"
   done
-  echo "| one room, 32 senders paced at ~half of saturation ($(med half32 service 8) msg/s offered) | $(fmt "$(med half32 service 4)") | $(med half32 service 5) / $(med half32 service 6) | | | |"
+  echo "| one room, 32 senders, open loop at half of saturation ($(med half32 service 8) msg/s offered) | $(fmt "$(med half32 service 4)") | $(med half32 service 5) / $(med half32 service 6) | $(srv half32 3) | $(srv half32 4) | | | |"
   echo
   echo "Target one room, 32 senders >= 3x the pgbench single-message ceiling: $(ratio "$one32" "$pg32")x."
   echo "Unexpected answers (not 201) or socket errors: one room $(bad one8)+$(bad one32), many rooms $(bad own8)+$(bad own32)."

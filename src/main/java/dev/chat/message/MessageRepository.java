@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Messages and the watermarks they move, in plain SQL on the reactive PostgreSQL client rather than through
@@ -68,60 +69,83 @@ public class MessageRepository {
             FOR UPDATE OF r""";
 
     /**
-     * What each send of a batch needs to know once the batch holds the room lock, in one round trip, one row
-     * per request in queue order ({@code i} from 1): is its sender a member, is its reply target a message of
-     * this room, and which message is already stored under its clientMessageId. The lookups are scalar and
-     * LATERAL subqueries ({@code LIMIT 1} keeps the planner from flattening them into a join), so each is one
-     * primary-key or unique-index probe per request, whatever the planner guesses about {@code unnest}.
+     * A batch of sends decided and stored in one statement, run just after {@link #LOCK_ROOM_FOR_BATCH} in the
+     * same transaction (so that its snapshot is taken once the lock is held, and sees every batch committed
+     * before). For each request ({@code q}, in queue order, {@code i} from 1): is its sender a member, is its
+     * reply target a message of this room, and is a message already stored under its clientMessageId (scalar
+     * and {@code EXISTS} subqueries: one primary-key or unique-index probe each, whatever the planner guesses
+     * about {@code unnest}). Stored ({@code s}): the members' requests with a valid reply target and no stored
+     * original, and of several with one clientMessageId only the first, as if they had come one after the
+     * other. {@code last_seq}/{@code last_event} move once by their number, the messages take the seqs after
+     * the old value in queue order, and each sender's watermarks move to its last message ({@code w}, grouped:
+     * a data-modifying CTE may not update one row twice). Nothing stored: the room row is not touched.
+     *
+     * <p>One row per request, in queue order: its flags, the message it stored ({@code c_}), or the earlier
+     * request's of this batch that stored its clientMessageId ({@code l_}), or the original stored before
+     * ({@code o_}); {@code base_seq}/{@code base_event} so that position = base_event + (seq - base_seq).
      */
-    private static final String BATCH_CHECK = "SELECT t.i,"
-            + " EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = $1 AND m.user_id = t.sender_id) AS member,"
-            + " (t.reply_to IS NULL OR EXISTS (SELECT 1 FROM messages p WHERE p.id = t.reply_to AND p.room_id = $1))"
-            + " AS reply_ok,"
-            + " x.id AS o_id, x.room_id AS o_room_id, x.seq AS o_seq, x.sender_id AS o_sender_id, x.body AS o_body,"
-            + " x.client_message_id AS o_client_message_id, x.reply_to_id AS o_reply_to_id,"
-            + " x.created_at AS o_created_at, x.edited_at AS o_edited_at, x.deleted AS o_deleted"
-            + " FROM unnest($2::uuid[], $3::text[], $4::uuid[]) WITH ORDINALITY AS t(sender_id, cmid, reply_to, i)"
-            + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM messages"
-            + " WHERE room_id = $1 AND sender_id = t.sender_id AND client_message_id = t.cmid LIMIT 1) x ON true"
-            + " ORDER BY t.i";
-
-    /**
-     * A batch's messages in one statement: {@code last_seq} and {@code last_event} move by the batch's size
-     * once, the messages take the seqs (and stream positions) after the old values in array order, and each
-     * sender's watermarks move to its last message of the batch (grouped: a data-modifying CTE may not update
-     * one row twice). {@code base_seq}/{@code base_event} come back so that position = base_event + (seq -
-     * base_seq). Must run under {@link #LOCK_ROOM_FOR_BATCH}.
-     */
-    private static final String BATCH_INSERT = """
-            WITH r AS (
-                UPDATE rooms SET last_seq = last_seq + cardinality($2::uuid[]),
-                       last_event = last_event + cardinality($2::uuid[]),
+    private static final String BATCH_SEND = """
+            WITH q AS (
+                SELECT t.i, t.id, t.sender_id, t.body, t.cmid, t.reply_to,
+                       EXISTS (SELECT 1 FROM memberships ms WHERE ms.room_id = $1 AND ms.user_id = t.sender_id) AS member,
+                       (t.reply_to IS NULL OR EXISTS (SELECT 1 FROM messages p WHERE p.id = t.reply_to AND p.room_id = $1))
+                           AS reply_ok,
+                       (SELECT x.id FROM messages x WHERE x.room_id = $1 AND x.sender_id = t.sender_id
+                            AND x.client_message_id = t.cmid LIMIT 1) AS original_id
+                FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
+                        WITH ORDINALITY AS t(id, sender_id, body, cmid, reply_to, i)
+            ), s AS (
+                SELECT q.*, row_number() OVER (ORDER BY q.i) AS k FROM q
+                WHERE q.member AND q.original_id IS NULL AND q.reply_ok
+                AND NOT EXISTS (SELECT 1 FROM q e WHERE e.sender_id = q.sender_id AND e.cmid = q.cmid AND e.i < q.i
+                                AND e.member AND e.original_id IS NULL AND e.reply_ok)
+            ), r AS (
+                UPDATE rooms SET last_seq = last_seq + c.n, last_event = last_event + c.n,
                        last_activity = GREATEST(last_activity, $7)
-                WHERE id = $1
-                RETURNING last_seq - cardinality($2::uuid[]) AS base_seq, last_event - cardinality($2::uuid[]) AS base_event
+                FROM (SELECT count(*) AS n FROM s) c
+                WHERE rooms.id = $1 AND c.n > 0
+                RETURNING last_seq - c.n AS base_seq, last_event - c.n AS base_event
             ), m AS (
                 INSERT INTO messages (id, room_id, seq, sender_id, body, client_message_id, reply_to_id, created_at, deleted)
-                SELECT t.id, $1, r.base_seq + t.i, t.sender_id, t.body, t.cmid, t.reply_to, $7, false
-                FROM r, unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
-                        WITH ORDINALITY AS t(id, sender_id, body, cmid, reply_to, i)
-                RETURNING %s
+                SELECT s.id, $1, r.base_seq + s.k, s.sender_id, s.body, s.cmid, s.reply_to, $7, false FROM r, s
+                RETURNING %1$s
             ), w AS (
                 UPDATE memberships SET last_read_seq = GREATEST(last_read_seq, x.seq),
                        last_delivered_seq = GREATEST(last_delivered_seq, x.seq)
                 FROM (SELECT sender_id, max(seq) AS seq FROM m GROUP BY sender_id) x
                 WHERE memberships.room_id = $1 AND memberships.user_id = x.sender_id
             )
-            SELECT m.*, r.base_seq, r.base_event FROM m, r""".formatted(COLUMNS);
+            SELECT q.i, q.member, q.reply_ok, r.base_seq, r.base_event, %2$s, %3$s, %4$s
+            FROM q
+            LEFT JOIN r ON true
+            LEFT JOIN m c ON c.id = q.id
+            LEFT JOIN LATERAL (SELECT m.* FROM s JOIN m ON m.id = s.id
+                               WHERE s.sender_id = q.sender_id AND s.cmid = q.cmid AND s.i < q.i LIMIT 1) l ON true
+            LEFT JOIN messages o ON o.id = q.original_id
+            ORDER BY q.i""".formatted(COLUMNS, prefixed("c"), prefixed("l"), prefixed("o"));
 
-    /** One request of a batch as the checks see it; {@code clientMessageId} and {@code replyToId} may be null. */
-    public record BatchRequest(UUID senderId, String clientMessageId, UUID replyToId) {}
+    /** {@link #COLUMNS} of table alias {@code a}, each renamed {@code a_column}. */
+    private static String prefixed(String alias) {
+        return Arrays.stream(COLUMNS.split(", "))
+                .map(c -> alias + "." + c + " AS " + alias + "_" + c)
+                .collect(Collectors.joining(", "));
+    }
 
-    /** What {@link #checkBatch} found for one request. */
-    public record BatchCheck(boolean member, boolean replyOk, MessageView original) {}
-
-    /** One message of a batch to insert, in seq order. */
+    /** One send of a batch, in queue order; {@code id} is the id it gets if stored. */
     public record BatchRow(UUID id, UUID senderId, String body, String clientMessageId, UUID replyToId) {}
+
+    /**
+     * What {@link #sendBatch} decided for one request: not a member; a reply target outside the room; the
+     * message it stored ({@code created}, at stream {@code position}); the message an earlier request of the
+     * batch stored under the same clientMessageId ({@code repeated}); or the one stored before ({@code original}).
+     */
+    public record BatchOutcome(
+            boolean member,
+            boolean replyOk,
+            MessageView created,
+            long position,
+            MessageView repeated,
+            MessageView original) {}
 
     /** True when the room exists and one of the senders is a member: the room row is then locked. */
     public Uni<Boolean> lockRoomForBatch(SqlClient client, UUID roomId, UUID[] senders) {
@@ -130,37 +154,11 @@ public class MessageRepository {
                 .map(rows -> rows.size() > 0);
     }
 
-    /** One {@link BatchCheck} per request, in the requests' order; run under {@link #lockRoomForBatch}. */
-    public Uni<List<BatchCheck>> checkBatch(SqlClient client, UUID roomId, List<BatchRequest> requests) {
-        int n = requests.size();
-        UUID[] senders = new UUID[n];
-        String[] clientIds = new String[n];
-        UUID[] replies = new UUID[n];
-        for (int i = 0; i < n; i++) {
-            BatchRequest r = requests.get(i);
-            senders[i] = r.senderId();
-            clientIds[i] = r.clientMessageId();
-            replies[i] = r.replyToId();
-        }
-        return client.preparedQuery(BATCH_CHECK)
-                .execute(Tuple.of(roomId, senders, clientIds, replies))
-                .map(rows -> {
-                    List<BatchCheck> checks = new ArrayList<>(n);
-                    for (Row row : rows) {
-                        checks.add(new BatchCheck(
-                                row.getBoolean("member"),
-                                row.getBoolean("reply_ok"),
-                                row.getUUID("o_id") == null ? null : view(row, "o_")));
-                    }
-                    return checks;
-                });
-    }
-
     /**
-     * Inserts the rows with consecutive seqs and stream positions; the result is in the rows' order. Must run
-     * on the connection that holds {@link #lockRoomForBatch}, in its transaction.
+     * Decides and stores a batch ({@link #BATCH_SEND}); one outcome per row, in the rows' order. Must run in
+     * the transaction of {@link #lockRoomForBatch}, after it.
      */
-    public Uni<List<Inserted>> insertBatch(SqlClient client, UUID roomId, List<BatchRow> batch, Instant now) {
+    public Uni<List<BatchOutcome>> sendBatch(SqlClient client, UUID roomId, List<BatchRow> batch, Instant now) {
         int n = batch.size();
         UUID[] ids = new UUID[n];
         UUID[] senders = new UUID[n];
@@ -175,16 +173,24 @@ public class MessageRepository {
             clientIds[i] = r.clientMessageId();
             replies[i] = r.replyToId();
         }
-        return client.preparedQuery(BATCH_INSERT)
+        return client.preparedQuery(BATCH_SEND)
                 .execute(Tuple.from(new Object[] {roomId, ids, senders, bodies, clientIds, replies, utc(now)}))
                 .map(rows -> {
-                    Inserted[] inOrder = new Inserted[n];
+                    List<BatchOutcome> outcomes = new ArrayList<>(n);
                     for (Row row : rows) {
-                        MessageView m = view(row, "");
-                        long offset = m.seq() - row.getLong("base_seq");
-                        inOrder[(int) offset - 1] = new Inserted(m, row.getLong("base_event") + offset);
+                        MessageView created = row.getUUID("c_id") == null ? null : view(row, "c_");
+                        long position = created == null
+                                ? 0
+                                : row.getLong("base_event") + created.seq() - row.getLong("base_seq");
+                        outcomes.add(new BatchOutcome(
+                                row.getBoolean("member"),
+                                row.getBoolean("reply_ok"),
+                                created,
+                                position,
+                                row.getUUID("l_id") == null ? null : view(row, "l_"),
+                                row.getUUID("o_id") == null ? null : view(row, "o_")));
                     }
-                    return Arrays.asList(inOrder);
+                    return outcomes;
                 });
     }
 
@@ -219,9 +225,6 @@ public class MessageRepository {
                 .execute(Tuple.of(roomId))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
     }
-
-    /** A stored message and the stream position its {@code message.created} takes. */
-    public record Inserted(MessageView message, long position) {}
 
     /**
      * Up to {@code limit} messages of the room, ascending by seq, if {@code userId} is a member, else null: the

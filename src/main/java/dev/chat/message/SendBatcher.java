@@ -8,10 +8,8 @@ import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
 import dev.chat.fanout.RoomEvent;
-import dev.chat.message.MessageRepository.BatchCheck;
-import dev.chat.message.MessageRepository.BatchRequest;
+import dev.chat.message.MessageRepository.BatchOutcome;
 import dev.chat.message.MessageRepository.BatchRow;
-import dev.chat.message.MessageRepository.Inserted;
 import dev.chat.message.MessageService.Sent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -21,12 +19,10 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +34,11 @@ import org.jboss.logging.Logger;
 /**
  * Group commit of sends. Each room has a lane on each instance; a lane runs at most one send transaction at a
  * time, and the sends that arrive while it runs wait in the lane and go together in the next one (up to
- * {@code chat.sends.max-batch}). A batch is one transaction on one connection, its statements chained one
- * after the other: lock the room row (once), read every sender's membership, reply target and earlier
- * clientMessageId (one statement), decide each request, then one multi-row insert that moves
- * {@code last_seq}/{@code last_event} by the batch's size. Each request is answered only after the commit,
+ * {@code chat.sends.max-batch}). A batch is one transaction on one connection in one round trip ({@link
+ * #attempt}): lock the room row (once), then one statement that reads every sender's membership, reply target
+ * and earlier clientMessageId, decides each request and inserts the batch's messages, moving
+ * {@code last_seq}/{@code last_event} once by their number ({@link MessageRepository#sendBatch}), then the
+ * commit. Each request is answered only after the commit,
  * and the batch's {@code message.created} events are published first, in position order.
  *
  * <p>Why batches: sends of one room serialize on its row lock, so one room could never take more than one
@@ -50,14 +47,15 @@ import org.jboss.logging.Logger;
  * only the sends that arrive during its transaction are grouped.
  *
  * <p>One request's fault stays its own: a non-member (404), a reply target of another room (400) are decided
- * from the check before anything is written; a repeated clientMessageId answers 200 with the original, also
- * when the original is in the same batch. When the insert fails as a whole for a reason other than the
+ * by the batch statement and store nothing; a repeated clientMessageId answers 200 with the original, also
+ * when the original is in the same batch. When the batch statement fails as a whole for a reason other than the
  * database being unavailable (PostgreSQL refusing one text, say), the transaction is rolled back and the
  * batch runs once more one request at a time, each in its own transaction, so that the culprit fails alone
  * and the others commit with consecutive seqs.
  *
  * <p>Several instances: batches are per instance, and the room row lock still orders them across instances;
- * the check runs after the lock, so it sees every batch committed before, whichever instance wrote it.
+ * the batch statement runs after the lock, so it sees every batch committed before, whichever instance wrote
+ * it.
  *
  * <p>Plain reactive SQL rather than Hibernate: arrays through {@code unnest} and a data-modifying CTE are not
  * expressible as entities, and a batch must run its statements on one connection it controls.
@@ -180,12 +178,12 @@ class SendBatcher {
             if (failure == null) {
                 batchSizes.record(batch.size());
                 for (Slot slot : slots) {
-                    if (slot.inserted != null) {
+                    if (slot.created != null) {
                         sentMessages.increment();
-                        MessageView m = slot.inserted.message();
+                        MessageView m = slot.created;
                         fanout.publish(RoomEvent.change(
                                 lane.roomId,
-                                slot.inserted.position(),
+                                slot.position,
                                 frames.room(EventType.MESSAGE_CREATED, lane.roomId, m.seq(), m.createdAt(), m)));
                     }
                 }
@@ -244,101 +242,71 @@ class SendBatcher {
         return chain.map(ignored -> slots);
     }
 
+    /**
+     * One transaction in one round trip: {@code BEGIN}, the room lock, the statement that decides and stores
+     * the whole batch ({@link MessageRepository#sendBatch}) and {@code COMMIT} are written to the connection
+     * together (the PostgreSQL client pipelines them), and the answers are read once all four are back.
+     * PostgreSQL still runs them one after the other, each with a snapshot of its own, so the batch's reads
+     * happen once the lock is held, as they must; and a COMMIT behind a failed statement ends the transaction
+     * as a rollback, which the failed statement's own error reports (the first failure is the one that counts).
+     *
+     * <p>Why: the room lock is held from its grant to the commit, and the room's next batch waits for it. With
+     * one round trip per statement (BEGIN, lock, check, insert, COMMIT) the backend spent most of that time
+     * idle in transaction, waiting for the service's event loop to send the next statement while that loop was
+     * busy with the HTTP side of other requests (profile.sh send: {@code ClientRead} / {@code idle in
+     * transaction} in nearly every sample of the backends).
+     */
     private Uni<Slot[]> attempt(UUID roomId, List<Pending> batch) {
         Instant now = Times.now();
-        Slot[] slots = new Slot[batch.size()];
-        for (int i = 0; i < slots.length; i++) {
-            slots[i] = new Slot();
-        }
         UUID[] senders = batch.stream()
                 .map(p -> p.senderId)
                 .collect(Collectors.toCollection(LinkedHashSet::new))
                 .toArray(UUID[]::new);
-        return pool.withTransaction(conn -> messages.lockRoomForBatch(conn, roomId, senders)
-                .chain(locked -> {
-                    if (!locked) { // no such room, or no sender of the batch is a member
-                        for (Slot slot : slots) {
-                            slot.failure = MessageService.noSuchRoom();
-                        }
-                        return Uni.createFrom().item(slots);
-                    }
-                    List<BatchRequest> requests = batch.stream()
-                            .map(p -> new BatchRequest(p.senderId, p.clientMessageId, p.replyToId))
-                            .toList();
-                    return messages.checkBatch(conn, roomId, requests).chain(checks -> {
-                        decide(batch, checks, slots);
-                        return insertAll(conn, roomId, slots, now);
-                    });
-                }));
+        List<BatchRow> rows = batch.stream()
+                .map(p -> new BatchRow(UUID.randomUUID(), p.senderId, p.body, p.clientMessageId, p.replyToId))
+                .toList();
+        return pool.withConnection(conn -> Uni.combine()
+                .all()
+                .unis(
+                        conn.query("BEGIN").execute(),
+                        // Only the lock matters, not what it found: the batch statement decides every request
+                        // itself, and touches the room row only when it stores something.
+                        messages.lockRoomForBatch(conn, roomId, senders),
+                        messages.sendBatch(conn, roomId, rows, now)
+                                .onFailure(failure -> !Db.isUnavailable(failure))
+                                .transform(InsertFailed::new),
+                        conn.query("COMMIT").execute())
+                .asTuple()
+                .map(done -> slots(done.getItem3()))
+                // Whatever failed, the connection goes back to the pool outside any transaction (a ROLLBACK
+                // after an ended one is only a warning).
+                .onFailure()
+                .call(() -> conn.query("ROLLBACK").execute().onFailure().recoverWithNull()));
     }
 
-    /**
-     * What the check alone decides: not a member (404); a clientMessageId already stored (200, the original);
-     * else the message this request would store, decided further by {@link #resolve}.
-     */
-    private static void decide(List<Pending> batch, List<BatchCheck> checks, Slot[] slots) {
+    /** Each request's answer from what the batch statement decided for it. */
+    private static Slot[] slots(List<BatchOutcome> outcomes) {
+        Slot[] slots = new Slot[outcomes.size()];
         for (int i = 0; i < slots.length; i++) {
-            Pending p = batch.get(i);
-            BatchCheck check = checks.get(i);
-            Slot slot = slots[i];
-            if (!check.member()) {
+            BatchOutcome o = outcomes.get(i);
+            Slot slot = new Slot();
+            if (!o.member()) {
                 slot.failure = MessageService.noSuchRoom();
-            } else if (check.original() != null) {
-                slot.original = check.original();
+            } else if (o.original() != null) {
+                slot.existing = o.original();
+            } else if (o.created() != null) {
+                slot.created = o.created();
+                slot.position = o.position();
+            } else if (o.repeated() != null) {
+                slot.existing = o.repeated();
+            } else if (!o.replyOk()) {
+                slot.failure = ProblemException.invalid("replyToId", "must be a message of this room");
             } else {
-                slot.row = new BatchRow(UUID.randomUUID(), p.senderId, p.body, p.clientMessageId, p.replyToId);
-                slot.replyOk = check.replyOk();
-                slot.key = p.clientMessageId == null ? null : p.senderId + " " + p.clientMessageId;
+                slot.failure = new IllegalStateException("a send of the batch was left undecided");
             }
+            slots[i] = slot;
         }
-    }
-
-    /**
-     * In queue order, as if the requests had come one after the other: a clientMessageId taken by an earlier
-     * request of this batch answers 200 with that one's message; a reply target not in this room is a 400;
-     * else true: the message is to be stored (the caller then registers it in {@code stored} by its key).
-     */
-    private static boolean resolve(Slot slot, Map<String, Slot> stored) {
-        if (slot.row == null) {
-            return false;
-        }
-        Slot leader = slot.key == null ? null : stored.get(slot.key);
-        if (leader != null) {
-            slot.leader = leader;
-            return false;
-        }
-        if (!slot.replyOk) {
-            slot.failure = ProblemException.invalid("replyToId", "must be a message of this room");
-            return false;
-        }
-        return true;
-    }
-
-    /** The fast path: one statement for every message of the batch. */
-    private Uni<Slot[]> insertAll(SqlConnection conn, UUID roomId, Slot[] slots, Instant now) {
-        Map<String, Slot> planned = new HashMap<>();
-        List<Slot> inserting = new ArrayList<>();
-        for (Slot slot : slots) {
-            if (resolve(slot, planned)) {
-                inserting.add(slot);
-                if (slot.key != null) {
-                    planned.put(slot.key, slot);
-                }
-            }
-        }
-        if (inserting.isEmpty()) {
-            return Uni.createFrom().item(slots);
-        }
-        List<BatchRow> rows = inserting.stream().map(s -> s.row).toList();
-        return messages.insertBatch(conn, roomId, rows, now)
-                .onFailure(failure -> !Db.isUnavailable(failure))
-                .transform(InsertFailed::new)
-                .map(inserted -> {
-                    for (int i = 0; i < inserting.size(); i++) {
-                        inserting.get(i).inserted = inserted.get(i);
-                    }
-                    return slots;
-                });
+        return slots;
     }
 
     /** The batch insert failed for the sake of its data: retry the batch one by one (see {@link #run}). */
@@ -363,28 +331,20 @@ class SendBatcher {
     /** What one attempt decided for one request. */
     private static final class Slot {
         Throwable failure;
-        MessageView original;
-        /** The message this request would store, its reply check and its (sender, clientMessageId) key. */
-        BatchRow row;
+        /** The message stored for this request (201), at stream {@code position}. */
+        MessageView created;
 
-        boolean replyOk;
-        String key;
-        /** The earlier request of the batch that stored this one's clientMessageId. */
-        Slot leader;
-
-        Inserted inserted;
+        long position;
+        /** The message already stored under this request's clientMessageId (200). */
+        MessageView existing;
 
         void answer(Pending pending) {
             if (failure != null) {
                 pending.fail(failure);
-            } else if (original != null) {
-                pending.complete(new Sent(original, false, 0));
-            } else if (inserted != null) {
-                pending.complete(new Sent(inserted.message(), true, inserted.position()));
-            } else if (leader != null && leader.inserted != null) {
-                pending.complete(new Sent(leader.inserted.message(), false, 0));
+            } else if (created != null) {
+                pending.complete(new Sent(created, true, position));
             } else {
-                pending.fail(new IllegalStateException("a send of the batch was left undecided"));
+                pending.complete(new Sent(existing, false, 0));
             }
         }
     }

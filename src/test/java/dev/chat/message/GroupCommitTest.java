@@ -138,6 +138,12 @@ class GroupCommitTest {
         }
         calls.add(new Call(
                 "same id, other sender", members.get(3), Map.of("body", "mine", "clientMessageId", "dup-1"), 201));
+        // One clientMessageId, a bad reply target and a good one: whichever comes first, one message is stored;
+        // the bad one is a 400 if it came first, else a retry of the stored one (200).
+        calls.add(new Call(
+                "fix", members.get(0), Map.of("body", "fix bad", "clientMessageId", "fix-1", "replyToId", foreign), 0));
+        calls.add(new Call(
+                "fix", members.get(0), Map.of("body", "fix good", "clientMessageId", "fix-1", "replyToId", local), 0));
         for (int i = 0; i < 2; i++) { // PostgreSQL refuses these: the whole insert fails, only these may
             calls.add(new Call("unstorable", members.get(4), Map.of("body", POISON + " " + i), 500));
             calls.add(new Call("nul", members.get(4), Map.of("body", "bad \u0000 text " + i), 400));
@@ -163,12 +169,25 @@ class GroupCommitTest {
         createdSeqs.add(plug.get().jsonPath().getLong("seq"));
         Map<Integer, Integer> dupStatuses = new HashMap<>();
         Set<String> dupIds = new HashSet<>();
+        List<Integer> fixStatuses = new ArrayList<>();
+        Set<String> fixIds = new HashSet<>();
         for (int i = 0; i < calls.size(); i++) {
             Call call = calls.get(i);
             ExtractableResponse<Response> answer = answers.get(i).get();
             if (call.label().equals("dup")) {
                 dupStatuses.merge(answer.statusCode(), 1, Integer::sum);
                 dupIds.add(answer.path("id"));
+                if (answer.statusCode() == 201) {
+                    createdSeqs.add(answer.jsonPath().getLong("seq"));
+                }
+                continue;
+            }
+            if (call.label().equals("fix")) {
+                fixStatuses.add(answer.statusCode());
+                if (answer.statusCode() < 300) {
+                    fixIds.add(answer.path("id"));
+                    assertEquals("fix good", answer.path("body"));
+                }
                 if (answer.statusCode() == 201) {
                     createdSeqs.add(answer.jsonPath().getLong("seq"));
                 }
@@ -188,9 +207,15 @@ class GroupCommitTest {
         }
         assertEquals(Map.of(201, 1, 200, 2), dupStatuses, "racing retries store once");
         assertEquals(1, dupIds.size(), "every retry answers the one stored message");
+        fixStatuses.sort(null);
+        assertTrue(
+                fixStatuses.equals(List.of(201, 400)) || fixStatuses.equals(List.of(200, 201)),
+                "one clientMessageId, bad and good reply target: " + fixStatuses);
+        assertEquals(1, fixIds.size(), "the good one is stored once");
 
         // Stored: seq 1..n without a gap, exactly the 201s (and the two sent before), nothing refused.
-        long expected = 2 + 1 + 16 + 4 + 1 + 1; // before, plug, plain, local replies, dup-1 once, other sender
+        long expected =
+                2 + 1 + 16 + 4 + 1 + 1 + 1; // before, plug, plain, local replies, dup-1 once, other sender, fix-1
         assertEquals(expected - 2, createdSeqs.size());
         List<Row> rows = rows("SELECT seq, sender_id, body FROM messages WHERE room_id = $1 ORDER BY seq", room);
         assertEquals(
