@@ -11,11 +11,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Messages and the watermarks they move, in plain SQL on the reactive PostgreSQL client rather than through
@@ -115,21 +113,23 @@ public class MessageRepository {
                 FROM (SELECT sender_id, max(seq) AS seq FROM m GROUP BY sender_id) x
                 WHERE memberships.room_id = $1 AND memberships.user_id = x.sender_id
             )
-            SELECT q.i, q.member, q.reply_ok, r.base_seq, r.base_event, %2$s, %3$s, %4$s
+            SELECT q.i, q.member, q.reply_ok, r.base_seq, r.base_event,
+                   c.id AS c_id, c.room_id AS c_room_id, c.seq AS c_seq, c.sender_id AS c_sender_id,
+                   c.body AS c_body, c.client_message_id AS c_client_message_id, c.reply_to_id AS c_reply_to_id,
+                   c.created_at AS c_created_at, c.edited_at AS c_edited_at, c.deleted AS c_deleted,
+                   l.id AS l_id, l.room_id AS l_room_id, l.seq AS l_seq, l.sender_id AS l_sender_id,
+                   l.body AS l_body, l.client_message_id AS l_client_message_id, l.reply_to_id AS l_reply_to_id,
+                   l.created_at AS l_created_at, l.edited_at AS l_edited_at, l.deleted AS l_deleted,
+                   o.id AS o_id, o.room_id AS o_room_id, o.seq AS o_seq, o.sender_id AS o_sender_id,
+                   o.body AS o_body, o.client_message_id AS o_client_message_id, o.reply_to_id AS o_reply_to_id,
+                   o.created_at AS o_created_at, o.edited_at AS o_edited_at, o.deleted AS o_deleted
             FROM q
             LEFT JOIN r ON true
             LEFT JOIN m c ON c.id = q.id
             LEFT JOIN LATERAL (SELECT m.* FROM s JOIN m ON m.id = s.id
                                WHERE s.sender_id = q.sender_id AND s.cmid = q.cmid AND s.i < q.i LIMIT 1) l ON true
             LEFT JOIN messages o ON o.id = q.original_id
-            ORDER BY q.i""".formatted(COLUMNS, prefixed("c"), prefixed("l"), prefixed("o"));
-
-    /** {@link #COLUMNS} of table alias {@code a}, each renamed {@code a_column}. */
-    private static String prefixed(String alias) {
-        return Arrays.stream(COLUMNS.split(", "))
-                .map(c -> alias + "." + c + " AS " + alias + "_" + c)
-                .collect(Collectors.joining(", "));
-    }
+            ORDER BY q.i""".formatted(COLUMNS);
 
     /** One send of a batch, in queue order; {@code id} is the id it gets if stored. */
     public record BatchRow(UUID id, UUID senderId, String body, String clientMessageId, UUID replyToId) {}
