@@ -23,9 +23,14 @@ public class EventFrame {
         this.mapper = mapper;
     }
 
-    /** A room-scoped frame; {@code seq} only for {@code message.*} events. */
-    public Buffer room(EventType type, UUID roomId, Long seq, Instant at, Object data) {
+    /** A {@code message.*} frame: room-scoped, with the message's {@code seq}. */
+    public Buffer message(EventType type, UUID roomId, long seq, Instant at, Object data) {
         return encode(type, roomId, seq, at, data);
+    }
+
+    /** A room-scoped frame of any other type: it has no {@code seq}. */
+    public Buffer room(EventType type, UUID roomId, Instant at, Object data) {
+        return encode(type, roomId, null, at, data);
     }
 
     /** A frame that belongs to no room ({@code ready}, {@code presence}). */

@@ -105,7 +105,7 @@ public class MessageService {
                     fanout.publish(RoomEvent.change(
                             roomId,
                             changed.position(),
-                            frames.room(EventType.MESSAGE_UPDATED, roomId, m.seq(), now, m)));
+                            frames.message(EventType.MESSAGE_UPDATED, roomId, m.seq(), now, m)));
                 })
                 .map(Changed::message);
     }
@@ -140,7 +140,7 @@ public class MessageService {
                         fanout.publish(RoomEvent.change(
                                 roomId,
                                 changed.position(),
-                                frames.room(
+                                frames.message(
                                         EventType.MESSAGE_DELETED,
                                         roomId,
                                         m.seq(),

@@ -64,7 +64,6 @@ public class ReceiptService {
                                                         frames.room(
                                                                 EventType.RECEIPT,
                                                                 roomId,
-                                                                null,
                                                                 now,
                                                                 new Receipt(userId, type.wire(), seq)))
                                                 : null)))
@@ -90,7 +89,7 @@ public class ReceiptService {
                         roomId,
                         room.position(),
                         userId,
-                        frames.room(EventType.TYPING, roomId, null, now, new Typing(userId, typing)))))
+                        frames.room(EventType.TYPING, roomId, now, new Typing(userId, typing)))))
                 .replaceWithVoid();
     }
 }

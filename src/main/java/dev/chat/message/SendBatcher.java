@@ -184,7 +184,7 @@ class SendBatcher {
                         fanout.publish(RoomEvent.change(
                                 lane.roomId,
                                 slot.position,
-                                frames.room(EventType.MESSAGE_CREATED, lane.roomId, m.seq(), m.createdAt(), m)));
+                                frames.message(EventType.MESSAGE_CREATED, lane.roomId, m.seq(), m.createdAt(), m)));
                     }
                 }
                 for (int i = 0; i < batch.size(); i++) {

@@ -51,7 +51,7 @@ public class Frames {
     /** For a member whom a re-read of the room found removed, the event itself having been lost. */
     Buffer memberRemoved(UUID roomId, UUID userId) {
         return frames.room(
-                EventType.MEMBER_REMOVED, roomId, null, Times.now(), new RoomService.MemberRemoved(roomId, userId));
+                EventType.MEMBER_REMOVED, roomId, Times.now(), new RoomService.MemberRemoved(roomId, userId));
     }
 
     /** The only client frame the contract knows: {@code {"type":"ping"}}. Anything else is unsupported. */

@@ -284,7 +284,6 @@ public class RoomService {
                             frames.room(
                                     EventType.MEMBER_REMOVED,
                                     roomId,
-                                    null,
                                     now,
                                     new MemberRemoved(roomId, removed.userId()))));
                     if (removed.room() != null) {
@@ -339,12 +338,12 @@ public class RoomService {
     }
 
     private Buffer memberAddedFrame(RoomView room, MemberView member) {
-        return frames.room(EventType.MEMBER_ADDED, room.id(), null, Times.now(), new MemberAdded(room, member));
+        return frames.room(EventType.MEMBER_ADDED, room.id(), Times.now(), new MemberAdded(room, member));
     }
 
     private void publishRoomUpdated(RoomView room, long position) {
         fanout.publish(RoomEvent.change(
-                room.id(), position, frames.room(EventType.ROOM_UPDATED, room.id(), null, Times.now(), room)));
+                room.id(), position, frames.room(EventType.ROOM_UPDATED, room.id(), Times.now(), room)));
     }
 
     /** The locked room and the caller's membership as read after the lock. */

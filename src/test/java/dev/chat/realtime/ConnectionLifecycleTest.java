@@ -81,7 +81,6 @@ class ConnectionLifecycleTest {
                         frames.room(
                                 EventType.ROOM_UPDATED,
                                 room,
-                                null,
                                 Times.now(),
                                 RoomDeliveryTest.roomView(room, LARGE, published))));
                 assertEquals(
@@ -98,7 +97,6 @@ class ConnectionLifecycleTest {
                     frames.room(
                             EventType.ROOM_UPDATED,
                             room,
-                            null,
                             Times.now(),
                             RoomDeliveryTest.roomView(room, "after", MAX_EVENTS))));
             assertEquals(
@@ -151,8 +149,7 @@ class ConnectionLifecycleTest {
             fanout.publish(RoomEvent.change(
                     room,
                     fixtures.nextPosition(room),
-                    frames.room(
-                            EventType.ROOM_UPDATED, room, null, Times.now(), RoomDeliveryTest.roomView(room, "n", 0))));
+                    frames.room(EventType.ROOM_UPDATED, room, Times.now(), RoomDeliveryTest.roomView(room, "n", 0))));
             one.next(EventType.ROOM_UPDATED);
             two.next(EventType.ROOM_UPDATED);
             // Each hub counts its deliveries right after writing them: a client may read the frame first.

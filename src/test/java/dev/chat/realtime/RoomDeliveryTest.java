@@ -125,7 +125,7 @@ class RoomDeliveryTest {
             fanout.publish(RoomEvent.change(
                     room,
                     fixtures.nextPosition(room),
-                    frames.room(EventType.MESSAGE_UPDATED, room, 1L, Times.now(), message(room, 1, alice))));
+                    frames.message(EventType.MESSAGE_UPDATED, room, 1L, Times.now(), message(room, 1, alice))));
             fanout.publish(RoomEvent.signal(
                     room,
                     2,
@@ -133,13 +133,12 @@ class RoomDeliveryTest {
                     frames.room(
                             EventType.RECEIPT,
                             room,
-                            null,
                             Times.now(),
                             Map.of("userId", bob.uuid(), "type", "read", "seq", 1))));
             fanout.publish(RoomEvent.change(
                     room,
                     fixtures.nextPosition(room),
-                    frames.room(
+                    frames.message(
                             EventType.MESSAGE_DELETED,
                             room,
                             1L,
@@ -167,12 +166,7 @@ class RoomDeliveryTest {
                     room,
                     0,
                     alice.uuid(),
-                    frames.room(
-                            EventType.TYPING,
-                            room,
-                            null,
-                            Times.now(),
-                            Map.of("userId", alice.uuid(), "typing", true))));
+                    frames.room(EventType.TYPING, room, Times.now(), Map.of("userId", alice.uuid(), "typing", true))));
 
             JsonObject typing = bobWs.next(EventType.TYPING);
             assertEquals(alice.id(), typing.getJsonObject("data").getString("userId"));
@@ -193,8 +187,7 @@ class RoomDeliveryTest {
                     room,
                     add,
                     bob.uuid(),
-                    frames.room(
-                            EventType.TYPING, room, null, Times.now(), Map.of("userId", bob.uuid(), "typing", true))));
+                    frames.room(EventType.TYPING, room, Times.now(), Map.of("userId", bob.uuid(), "typing", true))));
             fanout.publish(RoomEvent.memberAdded(room, add, bob.uuid(), added(room, bob)));
 
             aliceWs.next(EventType.MEMBER_ADDED);
@@ -367,18 +360,17 @@ class RoomDeliveryTest {
     }
 
     private Buffer created(UUID room, long seq, TestUser sender) {
-        return frames.room(EventType.MESSAGE_CREATED, room, seq, Times.now(), message(room, seq, sender));
+        return frames.message(EventType.MESSAGE_CREATED, room, seq, Times.now(), message(room, seq, sender));
     }
 
     private Buffer roomUpdated(UUID room, String name) {
-        return frames.room(EventType.ROOM_UPDATED, room, null, Times.now(), roomView(room, name, 0));
+        return frames.room(EventType.ROOM_UPDATED, room, Times.now(), roomView(room, name, 0));
     }
 
     private Buffer added(UUID room, TestUser member) {
         return frames.room(
                 EventType.MEMBER_ADDED,
                 room,
-                null,
                 Times.now(),
                 new RoomService.MemberAdded(
                         roomView(room, "room", 0),
@@ -387,7 +379,7 @@ class RoomDeliveryTest {
 
     private Buffer removed(UUID room, TestUser member) {
         return frames.room(
-                EventType.MEMBER_REMOVED, room, null, Times.now(), Map.of("roomId", room, "userId", member.uuid()));
+                EventType.MEMBER_REMOVED, room, Times.now(), Map.of("roomId", room, "userId", member.uuid()));
     }
 
     private static MessageView message(UUID room, long seq, TestUser sender) {
