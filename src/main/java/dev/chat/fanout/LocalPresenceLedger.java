@@ -26,11 +26,6 @@ public class LocalPresenceLedger implements PresenceLedger {
     }
 
     @Override
-    public Uni<Boolean> isOnline(UUID userId) {
-        return Uni.createFrom().item(connections.containsKey(userId));
-    }
-
-    @Override
     public Uni<Long> connections(UUID userId) {
         return Uni.createFrom().item(connections.getOrDefault(userId, 0L));
     }

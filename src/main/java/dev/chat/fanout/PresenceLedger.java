@@ -18,13 +18,16 @@ public interface PresenceLedger {
     /** Uncounts a connection; the user's connections left anywhere (0: the user just went offline). */
     Uni<Long> disconnected(UUID userId);
 
-    Uni<Boolean> isOnline(UUID userId);
-
     /**
      * The user's counted connections anywhere (a closed one counts on for {@code chat.presence.offline-grace}),
      * without changing them: what the per-user connection cap reads.
      */
     Uni<Long> connections(UUID userId);
+
+    /** Online: at least one counted connection anywhere. */
+    default Uni<Boolean> isOnline(UUID userId) {
+        return connections(userId).map(count -> count > 0);
+    }
 
     /**
      * Called with the users who went offline because the instance that held their connections died

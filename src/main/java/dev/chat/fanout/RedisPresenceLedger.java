@@ -153,17 +153,6 @@ public class RedisPresenceLedger implements PresenceLedger {
     }
 
     @Override
-    public Uni<Boolean> isOnline(UUID userId) {
-        return Uni.createFrom()
-                .completionStage(() -> redis.send(
-                                Request.cmd(Command.HEXISTS).arg(online).arg(userId.toString()))
-                        .toCompletionStage())
-                .map(Response::toBoolean)
-                .onFailure()
-                .recoverWithUni(() -> local.isOnline(userId));
-    }
-
-    @Override
     public Uni<Long> connections(UUID userId) {
         return Uni.createFrom()
                 .completionStage(

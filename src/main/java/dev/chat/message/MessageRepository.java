@@ -147,11 +147,14 @@ public class MessageRepository {
             MessageView repeated,
             MessageView original) {}
 
-    /** True when the room exists and one of the senders is a member: the room row is then locked. */
-    public Uni<Boolean> lockRoomForBatch(SqlClient client, UUID roomId, UUID[] senders) {
+    /**
+     * Locks the room row, held to commit, when the room exists and one of the senders is a member (a batch of
+     * non-members takes no lock). What it found does not matter: {@link #sendBatch} decides every request.
+     */
+    public Uni<Void> lockRoomForBatch(SqlClient client, UUID roomId, UUID[] senders) {
         return client.preparedQuery(LOCK_ROOM_FOR_BATCH)
                 .execute(Tuple.of(roomId, senders))
-                .map(rows -> rows.size() > 0);
+                .replaceWithVoid();
     }
 
     /**

@@ -269,8 +269,8 @@ class SendBatcher {
                 .all()
                 .unis(
                         conn.query("BEGIN").execute(),
-                        // Only the lock matters, not what it found: the batch statement decides every request
-                        // itself, and touches the room row only when it stores something.
+                        // The batch statement decides every request itself, and touches the room row only
+                        // when it stores something.
                         messages.lockRoomForBatch(conn, roomId, senders),
                         messages.sendBatch(conn, roomId, rows, now)
                                 .onFailure(failure -> !Db.isUnavailable(failure))
