@@ -15,6 +15,7 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -58,13 +59,25 @@ public class ProblemMappers {
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."))
                     .replace(".[", "[");
-            String message = e instanceof InvalidFormatException || e instanceof MismatchedInputException
-                    ? "has the wrong type or format"
-                    : "is invalid";
+            String message = e instanceof InvalidFormatException format && spellings(format.getTargetType()) != null
+                    ? "must be one of: " + spellings(format.getTargetType())
+                    : e instanceof InvalidFormatException || e instanceof MismatchedInputException
+                            ? "has the wrong type or format"
+                            : "is invalid";
             return Problems.response(ProblemException.invalid(field, message).toProblem());
         }
         return Problems.response(ProblemException.badRequest("The request body is not valid JSON.")
                 .toProblem());
+    }
+
+    /** "read, delivered" for a {@link Wire} enum, as its values spell themselves; null for any other type. */
+    private static String spellings(Class<?> type) {
+        if (type == null || !type.isEnum() || !Wire.class.isAssignableFrom(type)) {
+            return null;
+        }
+        return Arrays.stream(type.getEnumConstants())
+                .map(value -> ((Wire) value).wire())
+                .collect(Collectors.joining(", "));
     }
 
     @ServerExceptionMapper({

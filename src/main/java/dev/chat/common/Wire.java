@@ -1,8 +1,15 @@
 package dev.chat.common;
 
-/** An enum with a spelling of its own on the wire and in SQL (API.md's lower-case names, "message.created"). */
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * An enum with a spelling of its own on the wire and in SQL (API.md's lower-case names, "message.created"). Jackson
+ * writes and reads a DTO field of such an enum by this spelling, and the OpenAPI document lists the spellings as
+ * the field's enumeration: the values are stated once, in the enum.
+ */
 public interface Wire {
 
+    @JsonValue
     String wire();
 
     /**

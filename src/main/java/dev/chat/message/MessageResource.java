@@ -174,8 +174,7 @@ public class MessageResource {
             @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @RestPath String roomId,
             @Valid @NotNull ReceiptRequest request) {
         return limits.receipt(caller.id())
-                .chain(() -> receipts.receipt(
-                        caller.id(), Ids.parse("roomId", roomId), ReceiptType.of(request.type()), request.seq()));
+                .chain(() -> receipts.receipt(caller.id(), Ids.parse("roomId", roomId), request.type(), request.seq()));
     }
 
     @POST

@@ -2,17 +2,11 @@ package dev.chat.message;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 public record ReceiptRequest(
-        @NotNull
-        @Pattern(regexp = "read|delivered", message = "must be read or delivered")
-        @Schema(
-                enumeration = {"read", "delivered"},
-                pattern = "^(read|delivered)$",
-                description = "read implies delivered.")
-        String type,
+        @NotNull @Schema(description = "read implies delivered.")
+        ReceiptType type,
 
         @NotNull
         @Min(0)

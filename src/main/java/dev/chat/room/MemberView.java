@@ -13,22 +13,10 @@ public record MemberView(
         UUID userId,
         String username,
         String displayName,
-        @Schema(enumeration = {"owner", "admin", "member"}) String role,
+        Role role,
         Instant joinedAt,
         long lastReadSeq,
         long lastDeliveredSeq) {
-
-    /** For the HQL {@code select new} of {@code MembershipRepository}, which reads the role as the enum. */
-    public MemberView(
-            UUID userId,
-            String username,
-            String displayName,
-            Role role,
-            Instant joinedAt,
-            long lastReadSeq,
-            long lastDeliveredSeq) {
-        this(userId, username, displayName, role.wire(), joinedAt, lastReadSeq, lastDeliveredSeq);
-    }
 
     public static MemberView of(Membership membership, User user) {
         return new MemberView(

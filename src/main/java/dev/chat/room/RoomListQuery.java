@@ -86,7 +86,7 @@ public class RoomListQuery {
         MessageView lastMessage = row.getUUID("lm_id") == null ? null : MessageRepository.view(row, "lm_");
         return new RoomSummaryView(
                 row.getUUID("id"),
-                row.getString("type"),
+                RoomType.of(row.getString("type")),
                 row.getString("name"),
                 row.getOffsetDateTime("created_at").toInstant(),
                 row.getLong("last_seq"),

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "RoomSummary", description = "`Room` plus what a room list shows.")
 public record RoomSummaryView(
         UUID id,
-        @Schema(enumeration = {"group", "direct"}) String type,
+        RoomType type,
 
         @Schema(nullable = true, description = "Null for a direct room.")
         String name,

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "Room")
 public record RoomView(
         UUID id,
-        @Schema(enumeration = {"group", "direct"}) String type,
+        RoomType type,
 
         @Schema(nullable = true, description = "1-100 characters; null for a direct room.", examples = "Team")
         String name,
@@ -23,6 +23,6 @@ public record RoomView(
         int memberCount) {
 
     public static RoomView of(Room room) {
-        return new RoomView(room.id, room.type.wire(), room.name, room.createdAt, room.lastSeq, room.memberCount);
+        return new RoomView(room.id, room.type, room.name, room.createdAt, room.lastSeq, room.memberCount);
     }
 }

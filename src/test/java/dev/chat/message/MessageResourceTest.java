@@ -511,7 +511,8 @@ class MessageResourceTest {
                 .post(RECEIPTS, roomId)
                 .then()
                 .statusCode(400)
-                .body("errors.field", hasItem("type"));
+                .body("errors.field", hasItem("type"))
+                .body("errors.message", hasItem("must be one of: read, delivered"));
     }
 
     @Test

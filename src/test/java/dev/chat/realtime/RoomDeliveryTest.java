@@ -10,7 +10,9 @@ import dev.chat.fanout.Fanout;
 import dev.chat.fanout.RoomEvent;
 import dev.chat.message.MessageView;
 import dev.chat.room.MemberView;
+import dev.chat.room.Role;
 import dev.chat.room.RoomService;
+import dev.chat.room.RoomType;
 import dev.chat.room.RoomView;
 import dev.chat.support.RoomApi;
 import dev.chat.support.RoomApi.TestUser;
@@ -374,7 +376,7 @@ class RoomDeliveryTest {
                 Times.now(),
                 new RoomService.MemberAdded(
                         roomView(room, "room", 0),
-                        new MemberView(member.uuid(), "member", "Member", "member", Times.now(), 0, 0)));
+                        new MemberView(member.uuid(), "member", "Member", Role.MEMBER, Times.now(), 0, 0)));
     }
 
     private Buffer removed(UUID room, TestUser member) {
@@ -389,6 +391,6 @@ class RoomDeliveryTest {
 
     /** Payloads shaped as the contract's, so that the frames pass {@code FrameSchemas} like real ones. */
     static RoomView roomView(UUID room, String name, long lastSeq) {
-        return new RoomView(room, "group", name, Times.now(), lastSeq, 2);
+        return new RoomView(room, RoomType.GROUP, name, Times.now(), lastSeq, 2);
     }
 }
