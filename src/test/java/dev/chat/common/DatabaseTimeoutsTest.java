@@ -4,8 +4,11 @@ import static dev.chat.support.ProblemAssertions.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chat.limits.DeliberateLimits;
 import dev.chat.support.Api;
+import dev.chat.support.FromAddress;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
@@ -20,9 +23,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The timeouts are set on purpose and answered 503 problem+json with Retry-After, quickly: a request stuck
- * behind a lock, or waiting for a pool connection that does not come, is not a 500 and not a hang.
+ * behind a lock, or waiting for a pool connection that does not come, is not a 500 and not a hang. Under
+ * {@link DeliberateLimits}, the profile that keeps production's lock timeout (its users register from
+ * addresses of their own, as its registration limit requires).
  */
 @QuarkusTest
+@TestProfile(DeliberateLimits.class)
 class DatabaseTimeoutsTest {
 
     private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(3);
@@ -46,7 +52,7 @@ class DatabaseTimeoutsTest {
 
     @Test
     void whenARowStaysLockedTheRequestGets503AfterTheLockTimeout() {
-        Api.Session me = Api.newUser("locked");
+        Api.Session me = newUser("locked");
         SqlConnection holder = pool.getConnection().await().atMost(Duration.ofSeconds(10));
         Transaction tx = holder.begin().await().atMost(Duration.ofSeconds(10));
         try {
@@ -77,7 +83,7 @@ class DatabaseTimeoutsTest {
 
     @Test
     void whenThePoolIsExhaustedTheRequestGets503AfterThePoolWait() {
-        Api.Session me = Api.newUser("starved");
+        Api.Session me = newUser("starved");
         List<SqlConnection> held = new ArrayList<>();
         try {
             for (int i = 0; i < POOL_SIZE; i++) {
@@ -91,6 +97,14 @@ class DatabaseTimeoutsTest {
             held.forEach(SqlConnection::closeAndAwait);
         }
         me.as().get("/api/users/me").then().statusCode(200);
+    }
+
+    private static Api.Session newUser(String prefix) {
+        return Api.session(FromAddress.from(FromAddress.fresh())
+                .body(Map.of("username", Api.uniqueName(prefix), "password", Api.PASSWORD))
+                .post("/api/auth/register")
+                .then()
+                .statusCode(201));
     }
 
     private static String show(SqlConnection connection, String setting) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every limit answers 429 problem+json with Retry-After once its bucket is empty, and one client's empty bucket
- * is nobody else's. In-process limits (chat.fanout=local); {@link RedisLimitsTest} runs the shared ones.
+ * is nobody else's. Counted in-process while the profile's Redis is not running (see {@link DeliberateLimits}),
+ * in Redis once {@link RedisLimitsTest} has started it: the same counts either way.
  */
 @QuarkusTest
 @TestProfile(DeliberateLimits.class)

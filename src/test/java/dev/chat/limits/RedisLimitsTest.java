@@ -1,63 +1,125 @@
 package dev.chat.limits;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chat.support.Api;
+import dev.chat.support.ExternalServices;
 import dev.chat.support.FromAddress;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * chat.fanout=redis: the same limits, kept in the machine's Redis (127.0.0.1:6379) under a key prefix of this
- * run's own, so concurrent builds do not meet. Needs that Redis: without it these tests fail, they do not skip
- * (the limiter would fall back to local limits, and {@link #shouldShareBucketsAcrossInstancesThroughRedis}
- * finds no key).
+ * chat.fanout=redis, on a redis-server of this test's own that is not running when the service starts
+ * ({@link DeliberateLimits}): first the service is ready without it and neither fails nor hangs a request, the
+ * limits holding per instance (fail open, locally); then the test starts that server and the same limits are
+ * kept in it, shared by every instance. In that order ({@link Order}). Needs redis-server on the PATH: without
+ * it these tests fail, they do not skip.
  */
 @QuarkusTest
-@TestProfile(RedisLimitsTest.InRedis.class)
+@TestProfile(DeliberateLimits.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisLimitsTest {
 
-    static final String PREFIX = "chat-test:" + UUID.randomUUID() + ":";
-
-    public static class InRedis implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(new DeliberateLimits().getConfigOverrides());
-            config.put("chat.fanout", "redis");
-            config.put("quarkus.redis.hosts", "redis://127.0.0.1:6379");
-            config.put("chat.limits.redis-prefix", PREFIX);
-            // A loaded build machine answering 100 parallel logins can take longer than production's 250 ms;
-            // a timeout would fall back to local counting and make the counts here inexact.
-            config.put("chat.limits.redis-timeout", "PT2S");
-            return config;
-        }
-    }
+    @ConfigProperty(name = "quarkus.redis.hosts")
+    URI hosts;
 
     @Inject
     ReactiveRedisDataSource redis;
 
+    private static ExternalServices.Redis server;
+
+    @AfterAll
+    static void stopRedis() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
     @Test
+    @Order(1)
+    void withoutRedisTheServiceIsReady() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+    }
+
+    @Test
+    @Order(2)
+    void withoutRedisTheLimitsHoldLocallyAndNoRequestWaitsForIt() {
+        Api.Session me = Api.session(FromAddress.from(FromAddress.fresh())
+                .body(Map.of("username", Api.uniqueName("noredis"), "password", Api.PASSWORD))
+                .post("/api/auth/register")
+                .then()
+                .statusCode(201));
+        String room = me.as()
+                .body(Map.of("name", "no redis"))
+                .post("/api/rooms")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        long start = System.nanoTime();
+        for (int i = 0; i < DeliberateLimits.SEND_BURST; i++) {
+            me.as()
+                    .body(Map.of("body", "m" + i))
+                    .post("/api/rooms/{roomId}/messages", room)
+                    .then()
+                    .statusCode(201);
+        }
+        LimitsTest.assertLimited(me.as()
+                .body(Map.of("body", "over"))
+                .post("/api/rooms/{roomId}/messages", room)
+                .then());
+        long perRequestMillis = (System.nanoTime() - start) / 1_000_000 / (DeliberateLimits.SEND_BURST + 1);
+        assertTrue(perRequestMillis < 2000, "requests must not wait for Redis: " + perRequestMillis + " ms each");
+    }
+
+    /** Every test from here on runs with the server up: started by the first of them. */
+    @BeforeEach
+    void redisOnceTheOutageTestsAreDone(TestInfo test) {
+        Order order = test.getTestMethod().orElseThrow().getAnnotation(Order.class);
+        if (order.value() > 2 && server == null) {
+            ExternalServices.require();
+            server = new ExternalServices.Redis(hosts.getPort()).start();
+            // The service's own client (this one) reconnects on its next command; once it answers, no limit
+            // falls back to local counting for want of a connection.
+            assertEquals(
+                    "PONG",
+                    redis.execute("PING").await().atMost(Duration.ofSeconds(10)).toString());
+        }
+    }
+
+    @Test
+    @Order(3)
     void whenAHundredWrongPasswordsArriveAtOnceOnlyTheLimitIsHashedAndTheOwnerStillLogsInFromElsewhere()
             throws Exception {
         LimitScenarios.parallelGuessesThenOwnerFromAnotherAddress(DeliberateLimits.LOGIN_BURST);
     }
 
     @Test
+    @Order(4)
     void shouldLimitSendsPerUser() {
         LimitScenarios.sendsPerUser(DeliberateLimits.SEND_BURST);
     }
 
     @Test
+    @Order(5)
     void shouldShareBucketsAcrossInstancesThroughRedis() {
         assertEquals(
                 "PONG",
@@ -71,7 +133,7 @@ class RedisLimitsTest {
         String key = "room:" + me.id();
         assertEquals(
                 1L,
-                redis.execute("EXISTS", PREFIX + key)
+                redis.execute("EXISTS", DeliberateLimits.REDIS_PREFIX + key)
                         .await()
                         .atMost(Duration.ofSeconds(5))
                         .toLong(),
@@ -80,7 +142,10 @@ class RedisLimitsTest {
         // A second instance: its own (empty) memory, the same Redis. It sees the permit this one took.
         Rate rooms = Rate.parse("1/1h burst " + DeliberateLimits.ROOM_BURST);
         RedisRateLimiter other = new RedisRateLimiter(
-                redis, new LocalRateLimiter(1000, () -> System.nanoTime() / 1000), PREFIX, Duration.ofSeconds(2));
+                redis,
+                new LocalRateLimiter(1000, () -> System.nanoTime() / 1000),
+                DeliberateLimits.REDIS_PREFIX,
+                Duration.ofSeconds(2));
         assertEquals(0L, other.acquire(key, rooms).await().atMost(Duration.ofSeconds(5)));
         long wait = other.acquire(key, rooms).await().atMost(Duration.ofSeconds(5));
         assertTrue(wait > 0, "the burst of 2 was spent by the two instances together");
@@ -89,6 +154,7 @@ class RedisLimitsTest {
     }
 
     @Test
+    @Order(6)
     void shouldLetExactlyTheBurstThroughWhenInstancesRace() throws Exception {
         Rate rate = Rate.parse("1/1h burst 7");
         String key = "race:" + UUID.randomUUID();
@@ -107,6 +173,9 @@ class RedisLimitsTest {
 
     private RedisRateLimiter instance() {
         return new RedisRateLimiter(
-                redis, new LocalRateLimiter(1000, () -> System.nanoTime() / 1000), PREFIX, Duration.ofSeconds(5));
+                redis,
+                new LocalRateLimiter(1000, () -> System.nanoTime() / 1000),
+                DeliberateLimits.REDIS_PREFIX,
+                Duration.ofSeconds(5));
     }
 }

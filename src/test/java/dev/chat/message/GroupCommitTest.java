@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chat.support.RoomApi.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -43,25 +41,9 @@ import org.junit.jupiter.api.Test;
  * commit alone and the queued sends go in one transaction.
  */
 @QuarkusTest
-@TestProfile(GroupCommitTest.SmallQueue.class)
 class GroupCommitTest {
 
-    static final int MAX_QUEUED = 50;
-
-    /**
-     * A queue bound a test can reach with a few dozen requests, and a lock wait long enough that the queue
-     * fills behind a held lock on a loaded machine (the tests end the wait themselves).
-     */
-    public static class SmallQueue implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "chat.sends.max-queued-per-room",
-                    String.valueOf(MAX_QUEUED),
-                    "quarkus.datasource.reactive.additional-properties.lock_timeout",
-                    "60s");
-        }
-    }
+    static final int MAX_QUEUED = 50; // %test.chat.sends.max-queued-per-room
 
     private static final String MESSAGES = "/api/rooms/{roomId}/messages";
     private static final Duration QUEUE_WAIT = Duration.ofSeconds(15); // the lock holder idles 30 s at most

@@ -83,8 +83,17 @@ public final class ExternalServices {
 
     /** A redis-server of the test's own, on a free port, that the test may stop and start again. */
     public static final class Redis implements AutoCloseable {
-        public final int port = Instance.freePort();
+        public final int port;
         private Process process;
+
+        public Redis() {
+            this(Instance.freePort());
+        }
+
+        /** On a port chosen earlier: one the service under test was configured with before any server ran. */
+        public Redis(int port) {
+            this.port = port;
+        }
 
         public Redis start() {
             try {
