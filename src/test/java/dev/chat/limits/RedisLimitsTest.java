@@ -62,32 +62,12 @@ class RedisLimitsTest {
     @Test
     @Order(2)
     void withoutRedisTheLimitsHoldLocallyAndNoRequestWaitsForIt() {
-        Api.Session me = Api.session(FromAddress.from(FromAddress.fresh())
-                .body(Map.of("username", Api.uniqueName("noredis"), "password", Api.PASSWORD))
-                .post("/api/auth/register")
-                .then()
-                .statusCode(201));
-        String room = me.as()
-                .body(Map.of("name", "no redis"))
-                .post("/api/rooms")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
         long start = System.nanoTime();
-        for (int i = 0; i < DeliberateLimits.SEND_BURST; i++) {
-            me.as()
-                    .body(Map.of("body", "m" + i))
-                    .post("/api/rooms/{roomId}/messages", room)
-                    .then()
-                    .statusCode(201);
-        }
-        LimitsTest.assertLimited(me.as()
-                .body(Map.of("body", "over"))
-                .post("/api/rooms/{roomId}/messages", room)
-                .then());
-        long perRequestMillis = (System.nanoTime() - start) / 1_000_000 / (DeliberateLimits.SEND_BURST + 1);
-        assertTrue(perRequestMillis < 2000, "requests must not wait for Redis: " + perRequestMillis + " ms each");
+        LimitScenarios.sendsPerUser(DeliberateLimits.SEND_BURST);
+        long perRequestMillis = (System.nanoTime() - start) / 1_000_000 / (DeliberateLimits.SEND_BURST + 6);
+        // A request that waited for Redis would take its timeout (2 s here): an unanswered connection attempt
+        // must not be waited for, when nothing listens it fails at once.
+        assertTrue(perRequestMillis < 1000, "requests must not wait for Redis: " + perRequestMillis + " ms each");
     }
 
     /** Every test from here on runs with the server up: started by the first of them. */
