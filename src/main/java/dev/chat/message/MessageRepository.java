@@ -61,7 +61,7 @@ public class MessageRepository {
      * The room row lock for a batch of sends (group commit, {@link SendBatcher}): taken when at least one of
      * the batch's senders is a member, so that a batch of strangers only cannot queue on a room's lock.
      */
-    private static final String LOCK_ROOM_FOR_BATCH = """
+    static final String LOCK_ROOM_FOR_BATCH = """
             SELECT 1 FROM rooms r WHERE r.id = $1
             AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = $1 AND m.user_id = ANY($2::uuid[]))
             FOR UPDATE OF r""";
@@ -71,23 +71,26 @@ public class MessageRepository {
      * same transaction (so that its snapshot is taken once the lock is held, and sees every batch committed
      * before). For each request ({@code q}, in queue order, {@code i} from 1): is its sender a member, is its
      * reply target a message of this room, and is a message already stored under its clientMessageId (scalar
-     * and {@code EXISTS} subqueries: one primary-key or unique-index probe each, whatever the planner guesses
-     * about {@code unnest}). Stored ({@code s}): the members' requests with a valid reply target and no stored
+     * subqueries, one primary-key or unique-index probe each: an {@code EXISTS} may be planned as a hashed
+     * subplan that reads all of the room's members or messages, and the batch runs on a generic plan made
+     * whatever the tables' sizes, {@link #BEGIN_BATCH}). Stored ({@code s}): the members' requests with a valid reply target and no stored
      * original, and of several with one clientMessageId only the first, as if they had come one after the
      * other. {@code last_seq}/{@code last_event} move once by their number, the messages take the seqs after
      * the old value in queue order, and each sender's watermarks move to its last message ({@code w}, grouped:
-     * a data-modifying CTE may not update one row twice). Nothing stored: the room row is not touched.
+     * a data-modifying CTE may not update one row twice; the {@code ANY} gives the index the senders, so that
+     * the update cannot become a walk over all of the room's members). Nothing stored: the room row is not touched.
      *
      * <p>One row per request, in queue order: its flags, the message it stored ({@code c_}), or the earlier
      * request's of this batch that stored its clientMessageId ({@code l_}), or the original stored before
      * ({@code o_}); {@code base_seq}/{@code base_event} so that position = base_event + (seq - base_seq).
      */
-    private static final String BATCH_SEND = """
+    static final String BATCH_SEND = """
             WITH q AS (
                 SELECT t.i, t.id, t.sender_id, t.body, t.cmid, t.reply_to,
-                       EXISTS (SELECT 1 FROM memberships ms WHERE ms.room_id = $1 AND ms.user_id = t.sender_id) AS member,
-                       (t.reply_to IS NULL OR EXISTS (SELECT 1 FROM messages p WHERE p.id = t.reply_to AND p.room_id = $1))
-                           AS reply_ok,
+                       COALESCE((SELECT true FROM memberships ms WHERE ms.room_id = $1 AND ms.user_id = t.sender_id),
+                                false) AS member,
+                       (t.reply_to IS NULL OR COALESCE((SELECT p.room_id = $1 FROM messages p WHERE p.id = t.reply_to),
+                                false)) AS reply_ok,
                        (SELECT x.id FROM messages x WHERE x.room_id = $1 AND x.sender_id = t.sender_id
                             AND x.client_message_id = t.cmid LIMIT 1) AS original_id
                 FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
@@ -112,6 +115,7 @@ public class MessageRepository {
                        last_delivered_seq = GREATEST(last_delivered_seq, x.seq)
                 FROM (SELECT sender_id, max(seq) AS seq FROM m GROUP BY sender_id) x
                 WHERE memberships.room_id = $1 AND memberships.user_id = x.sender_id
+                AND memberships.user_id = ANY (ARRAY(SELECT sender_id FROM m))
             )
             SELECT q.i, q.member, q.reply_ok, r.base_seq, r.base_event,
                    c.id AS c_id, c.room_id AS c_room_id, c.seq AS c_seq, c.sender_id AS c_sender_id,
@@ -131,6 +135,18 @@ public class MessageRepository {
             LEFT JOIN messages o ON o.id = q.original_id
             ORDER BY q.i""".formatted(COLUMNS);
 
+    /**
+     * Opens a batch's transaction, planned on the generic plans of its two statements. Their text is fixed, so
+     * the pool's connections keep them prepared (quarkus.datasource.reactive.cache-prepared-statements); left
+     * to its default, PostgreSQL would still plan {@link #BATCH_SEND} afresh for every batch (its custom plans
+     * look cheaper than a generic plan with arrays of unknown length), and that planning was half of a
+     * one-message batch's cost (0.6-0.9 ms of ~1.5 ms, src/bench/RESULTS.md). Sequential scans are off so that
+     * a generic plan made while the tables are still small (or never analyzed) walks the indexes all the same,
+     * as it must once they are big (BatchPlanTest); {@code SET LOCAL} ends with the transaction.
+     */
+    static final String BEGIN_BATCH =
+            "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off";
+
     /** One send of a batch, in queue order; {@code id} is the id it gets if stored. */
     public record BatchRow(UUID id, UUID senderId, String body, String clientMessageId, UUID replyToId) {}
 
@@ -146,6 +162,11 @@ public class MessageRepository {
             long position,
             MessageView repeated,
             MessageView original) {}
+
+    /** Opens the transaction of a batch ({@link #BEGIN_BATCH}), before {@link #lockRoomForBatch}. */
+    public Uni<Void> beginBatch(SqlClient client) {
+        return client.query(BEGIN_BATCH).execute().replaceWithVoid();
+    }
 
     /**
      * Locks the room row, held to commit, when the room exists and one of the senders is a member (a batch of

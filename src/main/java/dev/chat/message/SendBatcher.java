@@ -268,7 +268,7 @@ class SendBatcher {
         return pool.withConnection(conn -> Uni.combine()
                 .all()
                 .unis(
-                        conn.query("BEGIN").execute(),
+                        messages.beginBatch(conn),
                         // The batch statement decides every request itself, and touches the room row only
                         // when it stores something.
                         messages.lockRoomForBatch(conn, roomId, senders),
