@@ -24,15 +24,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The timeouts are set on purpose and answered 503 problem+json with Retry-After, quickly: a request stuck
  * behind a lock, or waiting for a pool connection that does not come, is not a 500 and not a hang. Under
- * {@link DeliberateLimits}, the profile that keeps production's lock timeout (its users register from
- * addresses of their own, as its registration limit requires).
+ * {@link DeliberateLimits}, the profile whose lock timeout and pool wait are short on purpose (its users register
+ * from addresses of their own, as its registration limit requires).
  */
 @QuarkusTest
 @TestProfile(DeliberateLimits.class)
 class DatabaseTimeoutsTest {
 
-    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration POOL_WAIT = Duration.ofSeconds(5);
+    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration POOL_WAIT = DeliberateLimits.POOL_WAIT;
     private static final int POOL_SIZE = 20;
 
     @Inject
@@ -43,7 +43,7 @@ class DatabaseTimeoutsTest {
         SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(10));
         try {
             assertEquals("1min", show(connection, "statement_timeout")); // %test; 10s in production
-            assertEquals("3s", show(connection, "lock_timeout"));
+            assertEquals(DeliberateLimits.LOCK_TIMEOUT, show(connection, "lock_timeout")); // 3s in production
             assertEquals("30s", show(connection, "idle_in_transaction_session_timeout"));
         } finally {
             connection.closeAndAwait();

@@ -3,6 +3,7 @@ package dev.chat.limits;
 import dev.chat.support.Instance;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,10 @@ import java.util.UUID;
  *   <li>chat.fanout=redis, on a redis-server that {@link RedisLimitsTest} starts: none runs when the service
  *       starts, so until then every limit counts in-process (the fallback, the same limiter as chat.fanout=local).
  *       {@link LimitsTest}'s counts hold either way.
- *   <li>Production's lock timeout (3 s), which {@code DatabaseTimeoutsTest} times; the default test profile
- *       waits longer for locks, for {@code GroupCommitTest}'s queues.
+ *   <li>A lock timeout of 1 s and a pool wait of 2 s, which {@code DatabaseTimeoutsTest} times (production: 3 s
+ *       and 5 s, set the same way): long enough to tell a timeout from an instant refusal, and for
+ *       {@link LimitsTest}'s 100 parallel logins to queue for 20 connections, short enough not to idle the suite.
+ *       The default test profile waits longer for locks, for {@code GroupCommitTest}'s queues.
  * </ul>
  *
  * Each profile is a Quarkus build and start of its own (seconds each, and a fresh embedded PostgreSQL), hence
@@ -34,6 +37,12 @@ public class DeliberateLimits implements QuarkusTestProfile {
     static final int TYPING_BURST = 3;
     static final int RECEIPT_BURST = 4;
     static final int ROOM_BURST = 2;
+
+    /** quarkus.datasource.reactive.additional-properties.lock_timeout, as PostgreSQL shows it. */
+    public static final String LOCK_TIMEOUT = "1s";
+
+    /** chat.database.pool-wait-timeout. */
+    public static final Duration POOL_WAIT = Duration.ofSeconds(2);
 
     /** Redis keys of this run, apart from any other's. */
     static final String REDIS_PREFIX = "chat-test:" + UUID.randomUUID() + ":";
@@ -52,7 +61,8 @@ public class DeliberateLimits implements QuarkusTestProfile {
         // A loaded build machine answering 100 parallel logins can take longer than production's 250 ms;
         // a timeout would fall back to local counting and make the counts in Redis inexact.
         config.put("chat.limits.redis-timeout", "PT2S");
-        config.put("quarkus.datasource.reactive.additional-properties.lock_timeout", "3s");
+        config.put("quarkus.datasource.reactive.additional-properties.lock_timeout", LOCK_TIMEOUT);
+        config.put("chat.database.pool-wait-timeout", POOL_WAIT.toString());
         return config;
     }
 
