@@ -61,7 +61,7 @@ public class MessageRepository {
      * The room row lock for a batch of sends (group commit, {@link SendBatcher}): taken when at least one of
      * the batch's senders is a member, so that a batch of strangers only cannot queue on a room's lock.
      */
-    static final String LOCK_ROOM_FOR_BATCH = """
+    private static final String LOCK_ROOM_FOR_BATCH = """
             SELECT 1 FROM rooms r WHERE r.id = $1
             AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = $1 AND m.user_id = ANY($2::uuid[]))
             FOR UPDATE OF r""";
@@ -71,20 +71,18 @@ public class MessageRepository {
      * same transaction (so that its snapshot is taken once the lock is held, and sees every batch committed
      * before). For each request ({@code q}, in queue order, {@code i} from 1): is its sender a member, is its
      * reply target a message of this room, and is a message already stored under its clientMessageId (scalar
-     * subqueries, one primary-key or unique-index probe each: an {@code EXISTS} may be planned as a hashed
-     * subplan that reads all of the room's members or messages, and the batch runs on a generic plan made
-     * whatever the tables' sizes, {@link #BEGIN_BATCH}). Stored ({@code s}): the members' requests with a valid reply target and no stored
+     * subqueries, one primary-key or unique-index probe each, where an {@code EXISTS} may be planned as a hashed
+     * subplan that reads all of the room's members or messages; QueryPlanTest checks the plan in a big room). Stored ({@code s}): the members' requests with a valid reply target and no stored
      * original, and of several with one clientMessageId only the first, as if they had come one after the
      * other. {@code last_seq}/{@code last_event} move once by their number, the messages take the seqs after
      * the old value in queue order, and each sender's watermarks move to its last message ({@code w}, grouped:
-     * a data-modifying CTE may not update one row twice; the {@code ANY} gives the index the senders, so that
-     * the update cannot become a walk over all of the room's members). Nothing stored: the room row is not touched.
+     * a data-modifying CTE may not update one row twice). Nothing stored: the room row is not touched.
      *
      * <p>One row per request, in queue order: its flags, the message it stored ({@code c_}), or the earlier
      * request's of this batch that stored its clientMessageId ({@code l_}), or the original stored before
      * ({@code o_}); {@code base_seq}/{@code base_event} so that position = base_event + (seq - base_seq).
      */
-    static final String BATCH_SEND = """
+    public static final String BATCH_SEND = """
             WITH q AS (
                 SELECT t.i, t.id, t.sender_id, t.body, t.cmid, t.reply_to,
                        COALESCE((SELECT true FROM memberships ms WHERE ms.room_id = $1 AND ms.user_id = t.sender_id),
@@ -115,7 +113,6 @@ public class MessageRepository {
                        last_delivered_seq = GREATEST(last_delivered_seq, x.seq)
                 FROM (SELECT sender_id, max(seq) AS seq FROM m GROUP BY sender_id) x
                 WHERE memberships.room_id = $1 AND memberships.user_id = x.sender_id
-                AND memberships.user_id = ANY (ARRAY(SELECT sender_id FROM m))
             )
             SELECT q.i, q.member, q.reply_ok, r.base_seq, r.base_event,
                    c.id AS c_id, c.room_id AS c_room_id, c.seq AS c_seq, c.sender_id AS c_sender_id,
@@ -136,16 +133,16 @@ public class MessageRepository {
             ORDER BY q.i""".formatted(COLUMNS);
 
     /**
-     * Opens a batch's transaction, planned on the generic plans of its two statements. Their text is fixed, so
-     * the pool's connections keep them prepared (quarkus.datasource.reactive.cache-prepared-statements); left
-     * to its default, PostgreSQL would still plan {@link #BATCH_SEND} afresh for every batch (its custom plans
-     * look cheaper than a generic plan with arrays of unknown length), and that planning was half of a
-     * one-message batch's cost (0.6-0.9 ms of ~1.5 ms, src/bench/RESULTS.md). Sequential scans are off so that
-     * a generic plan made while the tables are still small (or never analyzed) walks the indexes all the same,
-     * as it must once they are big (BatchPlanTest); {@code SET LOCAL} ends with the transaction.
+     * Opens a batch's transaction. The pool's connections keep {@link #BATCH_SEND} prepared
+     * (quarkus.datasource.reactive.cache-prepared-statements), so it is parsed once per connection; but it is
+     * planned for every batch, with the batch's arrays and the tables' statistics of the moment, and never
+     * left to PostgreSQL's choice of a generic plan after five runs. A generic plan is made once for arrays of
+     * unknown length on whatever statistics there are then: on the benchmark's young tables it looked a sender's
+     * earlier clientMessageId up through messages_sender (every message of that sender, filtered) and
+     * updated the watermarks over every member of the room, and batches of 15-60 sends took 40-140 ms instead of
+     * 2-6 ms (src/bench/RESULTS.md). Planning costs 0.5-1 ms a batch, shared by all of its sends.
      */
-    static final String BEGIN_BATCH =
-            "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off";
+    private static final String BEGIN_BATCH = "BEGIN; SET LOCAL plan_cache_mode = force_custom_plan";
 
     /** One send of a batch, in queue order; {@code id} is the id it gets if stored. */
     public record BatchRow(UUID id, UUID senderId, String body, String clientMessageId, UUID replyToId) {}

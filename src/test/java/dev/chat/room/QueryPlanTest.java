@@ -11,13 +11,18 @@ import dev.chat.support.Tags;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +55,7 @@ class QueryPlanTest {
     private TestUser reader;
     private TestUser newcomer;
     private UUID bigRoom;
+    private UUID writerId;
 
     /** Once per class, but not in @BeforeAll: RestAssured learns the test port only around each test. */
     @BeforeEach
@@ -61,7 +67,7 @@ class QueryPlanTest {
         reader = register();
         newcomer = register(); // a member who has read nothing: the unread count's worst case
         UUID room = UUID.fromString(group(writer, reader, newcomer));
-        UUID writerId = UUID.fromString(writer.id());
+        writerId = UUID.fromString(writer.id());
         UUID readerId = UUID.fromString(reader.id());
         run("""
                 INSERT INTO messages (id, room_id, seq, sender_id, body, created_at)
@@ -165,6 +171,55 @@ class QueryPlanTest {
         assertFalse(plan.contains("Seq Scan on messages"), plan);
     }
 
+    /**
+     * A batch of the big room's writer, who sent all of its 100,000 messages, with clientMessageIds and a reply:
+     * every lookup of the batch (membership, reply target, earlier clientMessageId, watermarks) is a probe of the
+     * row it names, not a walk over the room's messages or members or over the sender's messages.
+     */
+    @Test
+    void shouldDecideAndStoreASendBatchByIndexProbesOnly() throws IOException {
+        int n = 8;
+        UUID[] ids = new UUID[n];
+        UUID[] senders = new UUID[n];
+        String[] bodies = new String[n];
+        String[] clientIds = new String[n];
+        UUID[] replies = new UUID[n];
+        UUID target = pool.preparedQuery("SELECT id FROM messages WHERE room_id = $1 AND seq = 5000")
+                .execute(Tuple.of(bigRoom))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getUUID(0);
+        for (int i = 0; i < n; i++) {
+            ids[i] = UUID.randomUUID();
+            senders[i] = i % 2 == 0 ? writerId : readerId();
+            bodies[i] = "batch " + i;
+            clientIds[i] = UUID.randomUUID().toString();
+            replies[i] = i == 3 ? target : null;
+        }
+        // Run by EXPLAIN ANALYZE, in a transaction rolled back: the other plans' fixture stays as it is.
+        SqlConnection connection = pool.getConnection().await().indefinitely();
+        Transaction tx = connection.begin().await().indefinitely();
+        String plan;
+        try {
+            plan = explain(connection, "batch-send", MessageRepository.BATCH_SEND, Tuple.from(new Object[] {
+                bigRoom, ids, senders, bodies, clientIds, replies, OffsetDateTime.now()
+            }));
+        } finally {
+            tx.rollback().await().indefinitely();
+            connection.closeAndAwait();
+        }
+        assertFalse(plan.contains("Seq Scan"), plan);
+        assertFalse(plan.contains("using messages_sender "), plan);
+        assertFalse(
+                Pattern.compile("Cond: \\(room_id = ('[^']*'::uuid|\\$1)\\)$", Pattern.MULTILINE)
+                        .matcher(plan)
+                        .find(),
+                plan);
+        assertTrue(plan.contains("Insert on messages"), plan);
+    }
+
     private UUID readerId() {
         return UUID.fromString(reader.id());
     }
@@ -176,8 +231,12 @@ class QueryPlanTest {
     }
 
     private String explain(String name, String sql, Tuple params) throws IOException {
+        return explain(pool, name, sql, params);
+    }
+
+    private static String explain(SqlClient client, String name, String sql, Tuple params) throws IOException {
         String plan = StreamSupport.stream(
-                        pool.preparedQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                        client.preparedQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                                 .execute(params)
                                 .await()
                                 .indefinitely()
