@@ -2,9 +2,13 @@ package dev.chat.support;
 
 import static io.restassured.RestAssured.given;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +18,7 @@ public final class Api {
 
     public static final String PASSWORD = "correct horse";
     private static final AtomicLong COUNTER = new AtomicLong();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Api() {}
 
@@ -57,12 +62,29 @@ public final class Api {
     }
 
     public static Session session(ValidatableResponse tokens) {
-        var body = tokens.extract().jsonPath();
+        JsonNode body = json(tokens);
         return new Session(
-                body.getString("user.id"),
-                body.getString("user.username"),
-                body.getString("accessToken"),
-                body.getString("refreshToken"));
+                text(body.path("user").path("id")),
+                text(body.path("user").path("username")),
+                text(body.path("accessToken")),
+                text(body.path("refreshToken")));
+    }
+
+    /**
+     * The answer's body as a tree, for the helpers that every test calls: RestAssured's JsonPath evaluates each
+     * path as a Groovy expression, which made a registration cost ~25 ms more in the test JVM than in the service.
+     */
+    public static JsonNode json(ValidatableResponse response) {
+        try {
+            return JSON.readTree(response.extract().asByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A text field's value, or null when it is missing or null (as JsonPath's getString). */
+    public static String text(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? null : node.asText();
     }
 
     public static String randomId() {

@@ -2,8 +2,8 @@ package dev.chat.support;
 
 import static io.restassured.RestAssured.given;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.util.Arrays;
 import java.util.List;
@@ -36,33 +36,30 @@ public final class RoomApi {
     /** A group room owned by {@code owner} with the others as members; its id. */
     public static String group(TestUser owner, TestUser... members) {
         List<String> ids = Arrays.stream(members).map(TestUser::id).toList();
-        return as(owner)
-                .body(Map.of("name", "room " + UUID.randomUUID(), "memberIds", ids))
-                .post("/api/rooms")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        return Api.text(Api.json(as(owner)
+                        .body(Map.of("name", "room " + UUID.randomUUID(), "memberIds", ids))
+                        .post("/api/rooms")
+                        .then()
+                        .statusCode(201))
+                .path("id"));
     }
 
     /** Sends a message; its seq. */
     public static long send(TestUser sender, String roomId, String body) {
-        return sent(sender, roomId, body).getLong("seq");
+        return sent(sender, roomId, body).path("seq").asLong();
     }
 
     /** Sends a message; its id. */
     public static String sendForId(TestUser sender, String roomId, String body) {
-        return sent(sender, roomId, body).getString("id");
+        return Api.text(sent(sender, roomId, body).path("id"));
     }
 
-    private static JsonPath sent(TestUser sender, String roomId, String body) {
-        return as(sender)
+    private static JsonNode sent(TestUser sender, String roomId, String body) {
+        return Api.json(as(sender)
                 .body(Map.of("body", body))
                 .post("/api/rooms/{roomId}/messages", roomId)
                 .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
+                .statusCode(201));
     }
 
     public static void makeAdmin(TestUser owner, String roomId, TestUser member) {
