@@ -72,7 +72,8 @@ public class MessageRepository {
      * before). For each request ({@code q}, in queue order, {@code i} from 1): is its sender a member, is its
      * reply target a message of this room, and is a message already stored under its clientMessageId (scalar
      * subqueries, one primary-key or unique-index probe each, where an {@code EXISTS} may be planned as a hashed
-     * subplan that reads all of the room's members or messages; QueryPlanTest checks the plan in a big room). Stored ({@code s}): the members' requests with a valid reply target and no stored
+     * subplan that reads all of the room's members or messages; QueryPlanTest checks the plan in a big room).
+     * Stored ({@code s}): the members' requests with a valid reply target and no stored
      * original, and of several with one clientMessageId only the first, as if they had come one after the
      * other. {@code last_seq}/{@code last_event} move once by their number, the messages take the seqs after
      * the old value in queue order, and each sender's watermarks move to its last message ({@code w}, grouped:

@@ -3,6 +3,7 @@ package dev.chat.message;
 import static dev.chat.support.RoomApi.as;
 import static dev.chat.support.RoomApi.group;
 import static dev.chat.support.RoomApi.register;
+import static dev.chat.support.RoomApi.send;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,14 +48,7 @@ class ConcurrentSendTest {
                     start.await();
                     List<Long> seqs = new ArrayList<>();
                     for (int i = 0; i < MESSAGES_EACH; i++) {
-                        seqs.add(as(sender)
-                                .body(Map.of("body", sender.username() + " #" + i))
-                                .post(MESSAGES, roomId)
-                                .then()
-                                .statusCode(201)
-                                .extract()
-                                .jsonPath()
-                                .getLong("seq"));
+                        seqs.add(send(sender, roomId, sender.username() + " #" + i)); // asserts the 201
                     }
                     return seqs;
                 }));

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Every HTTP answer of the black-box suite is checked against the OpenAPI document that the artifact under
  * test serves at {@code /q/openapi}: a status, header or body the document does not describe fails the
  * request's test. Installed once as a global RestAssured filter for {@code @QuarkusIntegrationTest} classes
- * (a JUnit extension found by auto-detection, see pom.xml; it stays out of the {@code @QuarkusTest} classes).
+ * (a JUnit extension found by auto-detection, switched on for the failsafe run only: see pom.xml).
  *
  * <p>Requests are checked too, but only when the service accepted them (2xx): a request the service takes
  * and the document forbids means the document is stricter than the truth. Requests that were refused are
