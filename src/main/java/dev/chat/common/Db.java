@@ -4,6 +4,7 @@ import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import java.io.IOException;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.sql.SQLException;
@@ -36,8 +37,11 @@ public final class Db {
      *
      * <p>A lost connection is not always a {@link ClosedConnectionException}: a statement in flight when
      * PostgreSQL shut down failed with the socket's own {@code SocketException: Connection reset}, unwrapped
-     * (DatabaseOutageIT, one send in about 1,100). Any socket failure below a request counts (a refused connect
-     * is one too); a client's own socket failing leaves nobody to answer.
+     * (DatabaseOutageIT, one send in about 1,100), and a write to a connection PostgreSQL had just closed with
+     * the JDK's plain {@code IOException: Broken pipe} (DatabaseOutageIT in .ci/run, 2026-12-03). Any socket
+     * failure below a request counts (a refused connect is one too); a client's own socket failing leaves
+     * nobody to answer. A plain {@code IOException} only, not its subclasses: Jackson's parse errors are
+     * IOExceptions too, and a bad request body is the caller's fault, not an outage.
      */
     public static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
@@ -51,6 +55,7 @@ public final class Db {
                     || t instanceof ClosedConnectionException
                     || t instanceof SocketException
                     || t instanceof ClosedChannelException
+                    || t.getClass() == IOException.class
                     || (t instanceof VertxException && POOL_WAIT_TIMEOUT.equals(t.getMessage()))) {
                 return true;
             }
