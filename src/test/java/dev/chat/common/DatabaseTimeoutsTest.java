@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(DeliberateLimits.class)
 class DatabaseTimeoutsTest {
 
-    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration LOCK_TIMEOUT = DeliberateLimits.LOCK_TIMEOUT;
     private static final Duration POOL_WAIT = DeliberateLimits.POOL_WAIT;
     private static final int POOL_SIZE = 20;
 
@@ -43,7 +43,7 @@ class DatabaseTimeoutsTest {
         SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(10));
         try {
             assertEquals("1min", show(connection, "statement_timeout")); // %test; 10s in production
-            assertEquals(DeliberateLimits.LOCK_TIMEOUT, show(connection, "lock_timeout")); // 3s in production
+            assertEquals(DeliberateLimits.lockTimeoutSetting(), show(connection, "lock_timeout")); // 3s in production
             assertEquals("30s", show(connection, "idle_in_transaction_session_timeout"));
         } finally {
             connection.closeAndAwait();

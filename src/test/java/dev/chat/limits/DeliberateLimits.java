@@ -38,8 +38,8 @@ public class DeliberateLimits implements QuarkusTestProfile {
     static final int RECEIPT_BURST = 4;
     static final int ROOM_BURST = 2;
 
-    /** quarkus.datasource.reactive.additional-properties.lock_timeout, as PostgreSQL shows it. */
-    public static final String LOCK_TIMEOUT = "1s";
+    /** quarkus.datasource.reactive.additional-properties.lock_timeout. */
+    public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(1);
 
     /** chat.database.pool-wait-timeout. */
     public static final Duration POOL_WAIT = Duration.ofSeconds(2);
@@ -61,9 +61,14 @@ public class DeliberateLimits implements QuarkusTestProfile {
         // A loaded build machine answering 100 parallel logins can take longer than production's 250 ms;
         // a timeout would fall back to local counting and make the counts in Redis inexact.
         config.put("chat.limits.redis-timeout", "PT2S");
-        config.put("quarkus.datasource.reactive.additional-properties.lock_timeout", LOCK_TIMEOUT);
+        config.put("quarkus.datasource.reactive.additional-properties.lock_timeout", lockTimeoutSetting());
         config.put("chat.database.pool-wait-timeout", POOL_WAIT.toString());
         return config;
+    }
+
+    /** {@link #LOCK_TIMEOUT} as the PostgreSQL setting is written, and as {@code SHOW lock_timeout} answers. */
+    public static String lockTimeoutSetting() {
+        return LOCK_TIMEOUT.toSeconds() + "s";
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class RoomApi {
 
     /** Sends a message; its seq. */
     public static long send(TestUser sender, String roomId, String body) {
-        return sent(sender, roomId, body).path("seq").asLong();
+        return sent(sender, roomId, body).required("seq").asLong(); // fails when missing, as JsonPath did
     }
 
     /** Sends a message; its id. */
