@@ -21,6 +21,16 @@ public class MembershipRepository implements PanacheRepositoryBase<Membership, M
         return count("roomId = ?1 and userId = ?2", roomId, userId).map(n -> n > 0);
     }
 
+    /**
+     * Deletes the membership by a statement. Not {@code delete(entity)}: Hibernate Reactive's entity delete
+     * keeps state of its own per entity type that concurrent sessions share (hibernate-reactive#1713). Removals
+     * in several rooms at once then resumed one request on another's thread (HR000069, a 500), or left its
+     * transaction open, the client waiting, until PostgreSQL's idle timeout (RoomResourceTest, 8 at once).
+     */
+    public Uni<Void> deleteMember(UUID roomId, UUID userId) {
+        return delete("roomId = ?1 and userId = ?2", roomId, userId).replaceWithVoid();
+    }
+
     /** Members with their profiles, longest-standing first: one query. */
     public Uni<List<MemberView>> listViews(UUID roomId) {
         return getSession()

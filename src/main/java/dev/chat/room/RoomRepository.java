@@ -13,4 +13,12 @@ public class RoomRepository implements PanacheRepositoryBase<Room, UUID> {
         return find("type = ?1 and directUserA = ?2 and directUserB = ?3", RoomType.DIRECT, a, b)
                 .firstResult();
     }
+
+    /**
+     * Deletes the room (its memberships and messages go with it: ON DELETE CASCADE) by a statement. Not
+     * {@code delete(entity)}: see {@link MembershipRepository#deleteMember}.
+     */
+    public Uni<Void> deleteRoom(UUID roomId) {
+        return delete("id", roomId).replaceWithVoid();
+    }
 }

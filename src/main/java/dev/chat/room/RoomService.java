@@ -310,12 +310,13 @@ public class RoomService {
     }
 
     private Uni<Removed> remove(Room room, Membership leaving) {
-        room.memberCount--;
         long position = room.lastEvent + 1;
-        Uni<Void> deleted = memberships.delete(leaving);
-        if (room.memberCount == 0) {
-            return deleted.chain(() -> rooms.delete(room)).map(v -> new Removed(null, leaving.userId, position));
+        Uni<Void> deleted = memberships.deleteMember(room.id, leaving.userId);
+        if (room.memberCount == 1) {
+            // Deleted by a statement, so the entity is left unchanged: the flush must find nothing to update.
+            return deleted.chain(() -> rooms.deleteRoom(room.id)).map(v -> new Removed(null, leaving.userId, position));
         }
+        room.memberCount--;
         room.lastEvent += 2; // member.removed, then room.updated
         if (leaving.role != Role.OWNER) {
             return deleted.map(v -> new Removed(RoomView.of(room), leaving.userId, position));

@@ -16,10 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.chat.support.RoomApi.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -476,6 +482,51 @@ class RoomResourceTest {
         as(owner).delete(MEMBER, roomId, owner.id()).then().statusCode(204);
         as(owner).get(ROOM, roomId).then().statusCode(404);
         as(owner).get(ROOMS).then().body("items.id", not(hasItem(roomId)));
+    }
+
+    /**
+     * Removals in many rooms at once, then the last members leaving them (which deletes each room). Hibernate
+     * Reactive's entity delete shares state between sessions (hibernate-reactive#1713): under this load a
+     * removal once ran on another request's thread (HR000069, a 500) or left its transaction open until
+     * PostgreSQL's idle timeout, with the client waiting.
+     */
+    @Test
+    void whenMembersLeaveManyRoomsAtOnceEveryRemovalCommitsAndAnswers() throws Exception {
+        TestUser owner = register();
+        List<TestUser> members = IntStream.range(0, 4).mapToObj(i -> register()).toList();
+        List<String> rooms = IntStream.range(0, 40)
+                .mapToObj(i -> group(owner, members.get(i % members.size())))
+                .toList();
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> removals = new ArrayList<>();
+            for (int i = 0; i < rooms.size(); i++) {
+                String room = rooms.get(i);
+                TestUser member = members.get(i % members.size());
+                removals.add(callers.submit(
+                        () -> as(owner).delete(MEMBER, room, member.id()).statusCode()));
+            }
+            assertEquals(Collections.nCopies(rooms.size(), 204), answers(removals));
+            List<Future<Integer>> departures = new ArrayList<>();
+            for (String room : rooms) {
+                departures.add(callers.submit(
+                        () -> as(owner).delete(MEMBER, room, owner.id()).statusCode()));
+            }
+            assertEquals(Collections.nCopies(rooms.size(), 204), answers(departures));
+        } finally {
+            callers.shutdownNow();
+        }
+        for (String room : rooms) {
+            as(owner).get(ROOM, room).then().statusCode(404);
+        }
+    }
+
+    private static List<Integer> answers(List<Future<Integer>> calls) throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> call : calls) {
+            statuses.add(call.get(20, TimeUnit.SECONDS));
+        }
+        return statuses;
     }
 
     @Test
