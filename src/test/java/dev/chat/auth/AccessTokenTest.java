@@ -5,7 +5,7 @@ import static dev.chat.support.ProblemAssertions.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.chat.support.Api.Session;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import java.security.KeyPairGenerator;
@@ -25,7 +25,7 @@ class AccessTokenTest {
 
     @Test
     void shouldAcceptAFreshToken() {
-        Session user = newUser("jwtok");
+        TestUser user = newUser("jwtok");
         given().auth()
                 .oauth2(token(user.id(), ISSUER, Instant.now().plusSeconds(60)))
                 .get("/api/users/me")
@@ -41,7 +41,7 @@ class AccessTokenTest {
 
     @Test
     void shouldRejectAnExpiredToken() {
-        Session user = newUser("jwtexp");
+        TestUser user = newUser("jwtexp");
         String expired = Jwt.issuer(ISSUER)
                 .subject(user.id())
                 .groups(Set.of("user"))
@@ -53,7 +53,7 @@ class AccessTokenTest {
 
     @Test
     void shouldRejectATokenThatExpiredSecondsAgo() {
-        Session user = newUser("jwtjust");
+        TestUser user = newUser("jwtjust");
         String expired = Jwt.issuer(ISSUER)
                 .subject(user.id())
                 .groups(Set.of("user"))
@@ -65,8 +65,8 @@ class AccessTokenTest {
 
     @Test
     void shouldRejectATamperedToken() {
-        Session user = newUser("jwttamper");
-        Session other = newUser("jwtother");
+        TestUser user = newUser("jwttamper");
+        TestUser other = newUser("jwtother");
         String[] parts = user.accessToken().split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1])).replace(user.id(), other.id());
         String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes())
@@ -76,7 +76,7 @@ class AccessTokenTest {
 
     @Test
     void shouldRejectATokenFromAnotherIssuer() {
-        Session user = newUser("jwtiss");
+        TestUser user = newUser("jwtiss");
         assertProblem(
                 given().auth()
                         .oauth2(token(user.id(), "someone-else", Instant.now().plusSeconds(60)))
@@ -87,7 +87,7 @@ class AccessTokenTest {
 
     @Test
     void shouldRejectATokenSignedByAnotherKey() throws Exception {
-        Session user = newUser("jwtkey");
+        TestUser user = newUser("jwtkey");
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         String foreign = Jwt.issuer(ISSUER)
@@ -99,7 +99,7 @@ class AccessTokenTest {
 
     @Test
     void shouldRejectAnUnsignedToken() {
-        Session user = newUser("jwtnone");
+        TestUser user = newUser("jwtnone");
         String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
         String body = Base64.getUrlEncoder()
                 .withoutPadding()

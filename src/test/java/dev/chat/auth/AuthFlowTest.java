@@ -16,7 +16,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.chat.support.Api;
-import dev.chat.support.Api.Session;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.ArrayList;
@@ -129,7 +129,7 @@ class AuthFlowTest {
 
     @Test
     void shouldLogInWithTheRightPassword() {
-        Session user = newUser("login");
+        TestUser user = newUser("login");
         login(user.username().toUpperCase(), PASSWORD)
                 .statusCode(200)
                 .body("user.id", equalTo(user.id()))
@@ -139,7 +139,7 @@ class AuthFlowTest {
 
     @Test
     void shouldAnswerWrongPasswordAndUnknownUserAlike() {
-        Session user = newUser("same401");
+        TestUser user = newUser("same401");
         var wrong = assertProblem(login(user.username(), "wrong password"), 401)
                 .extract()
                 .asString();
@@ -151,21 +151,21 @@ class AuthFlowTest {
 
     @Test
     void shouldRotateRefreshTokens() {
-        Session user = newUser("rot");
+        TestUser user = newUser("rot");
         String next = refresh(user.refreshToken())
                 .statusCode(200)
                 .body("user.id", equalTo(user.id()))
                 .extract()
                 .path("refreshToken");
         assertProblem(refresh(user.refreshToken()), 401);
-        refresh(Api.session(login(user.username(), PASSWORD)).refreshToken()).statusCode(200);
+        refresh(Api.user(login(user.username(), PASSWORD)).refreshToken()).statusCode(200);
         // The re-use above revoked the family that `next` belongs to.
         assertProblem(refresh(next), 401);
     }
 
     @Test
     void whenARotatedTokenIsReusedTheWholeFamilyIsRevoked() {
-        Session user = newUser("reuse");
+        TestUser user = newUser("reuse");
         String second = refresh(user.refreshToken()).statusCode(200).extract().path("refreshToken");
         assertProblem(refresh(user.refreshToken()), 401); // re-use of the first
         assertProblem(refresh(second), 401); // its successor is revoked with the family
@@ -184,7 +184,7 @@ class AuthFlowTest {
 
     @Test
     void shouldRevokeTheRefreshTokenOnLogout() {
-        Session user = newUser("logout");
+        TestUser user = newUser("logout");
         user.as()
                 .body(Map.of("refreshToken", user.refreshToken()))
                 .post("/api/auth/logout")
@@ -195,8 +195,8 @@ class AuthFlowTest {
 
     @Test
     void shouldNotLetOneUserLogAnotherOut() {
-        Session victim = newUser("victim");
-        Session other = newUser("other");
+        TestUser victim = newUser("victim");
+        TestUser other = newUser("other");
         other.as()
                 .body(Map.of("refreshToken", victim.refreshToken()))
                 .post("/api/auth/logout")
@@ -207,7 +207,7 @@ class AuthFlowTest {
 
     @Test
     void shouldRequireAnAccessTokenToLogOut() {
-        Session user = newUser("logout401");
+        TestUser user = newUser("logout401");
         assertProblem(
                 given().contentType(ContentType.JSON)
                         .body(Map.of("refreshToken", user.refreshToken()))
@@ -219,7 +219,7 @@ class AuthFlowTest {
 
     @Test
     void shouldIssueAThirtySecondWebSocketTicket() {
-        Session user = newUser("ticket");
+        TestUser user = newUser("ticket");
         user.as()
                 .post("/api/auth/ws-ticket")
                 .then()

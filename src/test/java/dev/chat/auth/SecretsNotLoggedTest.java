@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chat.support.Api;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.io.PrintWriter;
@@ -80,7 +81,7 @@ class SecretsNotLoggedTest {
     @Test
     void shouldNeverLogAPasswordOrARefreshToken() {
         String name = Api.uniqueName("secret");
-        Api.Session session = Api.session(Api.register(name, SECRET_PASSWORD).statusCode(201));
+        TestUser session = Api.user(Api.register(name, SECRET_PASSWORD).statusCode(201));
         Api.register(name, SECRET_PASSWORD).statusCode(409);
         Api.login(name, SECRET_PASSWORD).statusCode(200);
         Api.login(name, SECRET_PASSWORD + "-wrong").statusCode(401);

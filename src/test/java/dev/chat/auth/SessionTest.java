@@ -6,7 +6,8 @@ import static dev.chat.support.ProblemAssertions.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.support.Api.Session;
+import dev.chat.common.ChatConfig;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,13 +32,15 @@ import org.junit.jupiter.api.Test;
 class SessionTest {
 
     private static final int ROUNDS = 15;
-    private static final Duration ACTIVE_USER_TTL = Duration.ofSeconds(2);
 
     @Inject
     Pool pool;
 
     @Inject
     TokenPurge purge;
+
+    @Inject
+    ChatConfig config;
 
     /**
      * The race from issue 9: a thief re-uses an old token while the owner refreshes the current one. Without
@@ -49,7 +52,7 @@ class SessionTest {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                Session user = newUser("race");
+                TestUser user = newUser("race");
                 String stolen = user.refreshToken();
                 String current = refresh(stolen).statusCode(200).extract().path("refreshToken");
                 CyclicBarrier start = new CyclicBarrier(2);
@@ -80,7 +83,7 @@ class SessionTest {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                Session user = newUser("out");
+                TestUser user = newUser("out");
                 CyclicBarrier start = new CyclicBarrier(2);
                 Future<String> refresher = threads.submit(() -> {
                     start.await();
@@ -110,7 +113,7 @@ class SessionTest {
 
     @Test
     void whenTheSessionOutlivesItsAbsoluteLifetimeRefreshIsRefused() {
-        Session user = newUser("old");
+        TestUser user = newUser("old");
         String next = refresh(user.refreshToken()).statusCode(200).extract().path("refreshToken");
         run("UPDATE token_families SET expires_at = now() - interval '1 second' WHERE user_id = $1", user.id());
         assertProblem(refresh(next), 401);
@@ -118,7 +121,7 @@ class SessionTest {
 
     @Test
     void shouldNeverIssueARefreshTokenOutlivingItsSession() {
-        Session user = newUser("cap");
+        TestUser user = newUser("cap");
         run("UPDATE token_families SET expires_at = now() + interval '1 hour' WHERE user_id = $1", user.id());
         refresh(user.refreshToken()).statusCode(200);
         Row newest = rows(
@@ -131,10 +134,10 @@ class SessionTest {
 
     @Test
     void shouldPurgeExpiredTokensAndDeadSessionsOnly() {
-        Session live = newUser("live");
-        Session revoked = newUser("revoked");
-        Session expired = newUser("expired");
-        Session rotated = newUser("rotated");
+        TestUser live = newUser("live");
+        TestUser revoked = newUser("revoked");
+        TestUser expired = newUser("expired");
+        TestUser rotated = newUser("rotated");
         revoked.as()
                 .body(Map.of("refreshToken", revoked.refreshToken()))
                 .post("/api/auth/logout")
@@ -162,12 +165,13 @@ class SessionTest {
 
     @Test
     void whenTheUserIsDeletedTheirAccessTokenIsRefused() throws InterruptedException {
-        Session gone = newUser("gone");
-        Session other = newUser("other");
+        TestUser gone = newUser("gone");
+        TestUser other = newUser("other");
         gone.as().get("/api/users/me").then().statusCode(200);
         run("DELETE FROM users WHERE id = $1", gone.id());
-        // An instance remembers a user found to exist for chat.auth.active-user-ttl (2 s): refused within it.
-        long deadline = System.nanoTime() + ACTIVE_USER_TTL.plusSeconds(1).toNanos();
+        // An instance remembers a user found to exist for chat.auth.active-user-ttl: refused within it.
+        long deadline =
+                System.nanoTime() + config.auth().activeUserTtl().plusSeconds(1).toNanos();
         while (gone.as().get("/api/users/me").statusCode() != 401 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }

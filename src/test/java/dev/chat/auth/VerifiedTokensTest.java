@@ -6,7 +6,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.support.Api.Session;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
@@ -27,9 +27,9 @@ class VerifiedTokensTest {
 
     @Test
     void shouldRefuseARememberedTokenOnceItExpires() throws InterruptedException {
-        Session user = newUser("vtexp");
-        // exp is in whole seconds: at least 4 s ahead, so that both requests below fall before it
-        Instant exp = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 5);
+        TestUser user = newUser("vtexp");
+        // exp is in whole seconds: 0.6 to 1.6 s ahead, far more than the two requests below take
+        Instant exp = Instant.ofEpochSecond(Instant.now().plusMillis(1600).getEpochSecond());
         String token = token(user.id(), exp);
         me(token).statusCode(200).body("id", equalTo(user.id()));
         int remembered = tokens.size();
@@ -43,7 +43,7 @@ class VerifiedTokensTest {
 
     @Test
     void shouldRefuseAnAlteredCopyOfARememberedToken() {
-        Session user = newUser("vtalt");
+        TestUser user = newUser("vtalt");
         String token = token(user.id(), Instant.now().plusSeconds(60));
         me(token).statusCode(200);
         // the same header and claims with a different signature: not the remembered text, verified afresh

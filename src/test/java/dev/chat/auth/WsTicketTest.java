@@ -4,8 +4,9 @@ import static dev.chat.support.Api.newUser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.chat.support.Api.Session;
+import dev.chat.support.Api;
 import dev.chat.support.OnVertx;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -35,16 +36,16 @@ class WsTicketTest {
 
     @Test
     void shouldRedeemATicketOnlyOnce() {
-        Session user = newUser("once");
-        String ticket = issue(user);
+        TestUser user = newUser("once");
+        String ticket = Api.wsTicket(user);
         assertEquals(UUID.fromString(user.id()), redeem(ticket).userId());
         assertNull(redeem(ticket));
     }
 
     @Test
     void shouldNotRedeemAnExpiredTicket() {
-        Session user = newUser("expired");
-        String ticket = issue(user);
+        TestUser user = newUser("expired");
+        String ticket = Api.wsTicket(user);
         // Thirty seconds pass: the ticket's expiry moves into the past.
         db.preparedQuery("UPDATE ws_tickets SET expires_at = now() - interval '1 second' WHERE user_id = $1")
                 .execute(Tuple.of(UUID.fromString(user.id())))
@@ -60,8 +61,8 @@ class WsTicketTest {
 
     @Test
     void shouldCarryTheExpiryOfTheAccessTokenThatMintedIt() {
-        Session user = newUser("minted");
-        String ticket = issue(user);
+        TestUser user = newUser("minted");
+        String ticket = Api.wsTicket(user);
         AuthService.RedeemedTicket redeemed = redeem(ticket);
         String claims =
                 new String(Base64.getUrlDecoder().decode(user.accessToken().split("\\.")[1]));
@@ -70,14 +71,5 @@ class WsTicketTest {
 
     private AuthService.RedeemedTicket redeem(String ticket) {
         return OnVertx.await(vertx, () -> auth.redeemTicket(ticket));
-    }
-
-    private static String issue(Session user) {
-        return user.as()
-                .post("/api/auth/ws-ticket")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("ticket");
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chat.limits.DeliberateLimits;
 import dev.chat.support.Api;
 import dev.chat.support.FromAddress;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -52,7 +53,7 @@ class DatabaseTimeoutsTest {
 
     @Test
     void whenARowStaysLockedTheRequestGets503AfterTheLockTimeout() {
-        Api.Session me = newUser("locked");
+        TestUser me = newUser("locked");
         SqlConnection holder = pool.getConnection().await().atMost(Duration.ofSeconds(10));
         Transaction tx = holder.begin().await().atMost(Duration.ofSeconds(10));
         try {
@@ -83,7 +84,7 @@ class DatabaseTimeoutsTest {
 
     @Test
     void whenThePoolIsExhaustedTheRequestGets503AfterThePoolWait() {
-        Api.Session me = newUser("starved");
+        TestUser me = newUser("starved");
         List<SqlConnection> held = new ArrayList<>();
         try {
             for (int i = 0; i < POOL_SIZE; i++) {
@@ -99,8 +100,8 @@ class DatabaseTimeoutsTest {
         me.as().get("/api/users/me").then().statusCode(200);
     }
 
-    private static Api.Session newUser(String prefix) {
-        return Api.session(FromAddress.from(FromAddress.fresh())
+    private static TestUser newUser(String prefix) {
+        return Api.user(FromAddress.from(FromAddress.fresh())
                 .body(Map.of("username", Api.uniqueName(prefix), "password", Api.PASSWORD))
                 .post("/api/auth/register")
                 .then()

@@ -7,7 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
-import dev.chat.support.Api.Session;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class ErrorResponsesTest {
 
     @Test
     void shouldAnswerANulCharacterWith400AndStoreNothing() {
-        Session me = newUser("nul");
+        TestUser me = newUser("nul");
         assertInvalidField(
                 me.as()
                         .body("{\"displayName\":\"a\\u0000b\"}")
@@ -75,7 +75,7 @@ class ErrorResponsesTest {
 
     @Test
     void shouldAnswerAnOversizedBodyWith413() {
-        Session me = newUser("big");
+        TestUser me = newUser("big");
         String big = "{\"displayName\":\"" + "x".repeat(70 * 1024) + "\"}";
         assertProblem(me.as().body(big).patch("/api/users/me").then(), 413);
     }

@@ -9,7 +9,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.chat.support.Api;
-import dev.chat.support.Api.Session;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.List;
@@ -41,7 +41,7 @@ class InputHygieneTest {
 
     @Test
     void whenADisplayNameIsBlankAfterUnicodeStrippingProfileUpdateAnswers400() {
-        Session me = newUser("blankme");
+        TestUser me = newUser("blankme");
         for (String name : BLANK) {
             assertInvalidField(
                     me.as()
@@ -61,7 +61,7 @@ class InputHygieneTest {
 
     @Test
     void shouldStoreNamesWithoutTheirInvisibleEdges() {
-        Session me = newUser("edges");
+        TestUser me = newUser("edges");
         me.as()
                 .body(Map.of("displayName", "\u200B Ada \u3000"))
                 .patch("/api/users/me")
@@ -78,7 +78,7 @@ class InputHygieneTest {
 
     @Test
     void whenARoomNameIsBlankAfterUnicodeStrippingCreateAndRenameAnswer400() {
-        Session me = newUser("blankroom");
+        TestUser me = newUser("blankroom");
         String room = me.as()
                 .body(Map.of("name", "visible"))
                 .post("/api/rooms")

@@ -5,7 +5,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import dev.chat.support.Api;
 import dev.chat.support.RoomApi;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +36,7 @@ class OperationsTest {
 
     @Test
     void shouldCountSentMessages() {
-        RoomApi.TestUser sender = RoomApi.register();
+        TestUser sender = Api.newUser();
         double before = sentSoFar();
         RoomApi.send(sender, RoomApi.group(sender), "counted");
         org.junit.jupiter.api.Assertions.assertEquals(before + 1, sentSoFar());

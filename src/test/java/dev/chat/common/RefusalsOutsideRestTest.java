@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chat.realtime.WsClient;
-import dev.chat.support.RoomApi;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.Api;
+import dev.chat.support.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -71,15 +71,15 @@ class RefusalsOutsideRestTest {
 
     @Test
     void shouldAnswerAnUpgradePastTheConnectionCapWithAProblemAndRetryAfter() {
-        TestUser user = RoomApi.register();
+        TestUser user = Api.newUser();
         List<WsClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < 10; i++) { // API.md: default 10
-                open.add(WsClient.ready(vertx, ws, user.token()));
+                open.add(WsClient.ready(vertx, ws, user.accessToken()));
             }
             assertProblem(
                             upgrade()
-                                    .header("Authorization", "Bearer " + user.token())
+                                    .header("Authorization", "Bearer " + user.accessToken())
                                     .get("/ws")
                                     .then(),
                             429)
@@ -91,18 +91,18 @@ class RefusalsOutsideRestTest {
 
     @Test
     void shouldAnswerAChunkedBodyOverTheLimitWithAProblemAndStoreNothing() throws Exception {
-        TestUser user = RoomApi.register();
+        TestUser user = Api.newUser();
         String huge = "{\"displayName\":\"" + "x".repeat(70 * 1024) + "\"}";
         HttpResponse<String> refused = patchMeChunked(user, huge);
         assertEquals(413, refused.statusCode());
         assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith(Problem.MEDIA_TYPE));
         assertEquals(413, new JsonObject(refused.body()).getInteger("status"));
-        RoomApi.as(user).get("/api/users/me").then().statusCode(200).body("displayName", equalTo(user.username()));
+        user.as().get("/api/users/me").then().statusCode(200).body("displayName", equalTo(user.username()));
     }
 
     @Test
     void shouldReadAChunkedBodyUnderTheLimitAsAnyOther() throws Exception {
-        TestUser user = RoomApi.register();
+        TestUser user = Api.newUser();
         HttpResponse<String> renamed = patchMeChunked(user, "{\"displayName\":\"Chunked\"}");
         assertEquals(200, renamed.statusCode(), renamed.body());
         assertEquals("Chunked", new JsonObject(renamed.body()).getString("displayName"));
@@ -112,7 +112,7 @@ class RefusalsOutsideRestTest {
     private HttpResponse<String> patchMeChunked(TestUser user, String json) throws Exception {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/users/me"))
-                .header("Authorization", "Bearer " + user.token())
+                .header("Authorization", "Bearer " + user.accessToken())
                 .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
                 .build();

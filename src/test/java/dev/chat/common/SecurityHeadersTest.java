@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.support.Api.Session;
+import dev.chat.support.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -37,7 +37,7 @@ class SecurityHeadersTest {
 
     @Test
     void shouldSendTheSecurityHeadersOnEveryKindOfResponse() {
-        Session me = newUser("hdr");
+        TestUser me = newUser("hdr");
         List<ValidatableResponse> responses = List.of(
                 me.as().get("/api/users/me").then().statusCode(200),
                 given().get("/api/users/me").then().statusCode(401),
@@ -63,7 +63,7 @@ class SecurityHeadersTest {
     /** The client offers permessage-deflate; the server accepts the upgrade without it. */
     @Test
     void shouldNotNegotiatePerMessageCompressionOnTheWebSocket() throws Exception {
-        Session me = newUser("ws");
+        TestUser me = newUser("ws");
         try (Socket socket = new Socket(root.getHost(), root.getPort())) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();

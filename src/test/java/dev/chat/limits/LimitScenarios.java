@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.chat.support.Api;
 import dev.chat.support.FromAddress;
+import dev.chat.support.TestUser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class LimitScenarios {
     static void parallelGuessesThenOwnerFromAnotherAddress(int burst) throws Exception {
         String owner = FromAddress.fresh();
         String username = uniqueName("victim");
-        Api.session(from(owner)
+        Api.user(from(owner)
                 .body(Map.of("username", username, "password", PASSWORD))
                 .post("/api/auth/register")
                 .then()
@@ -74,8 +75,8 @@ final class LimitScenarios {
 
     /** A user's burst of sends passes, the next is refused, and another user's sends are not affected. */
     static void sendsPerUser(int burst) {
-        Api.Session me = Api.session(register());
-        Api.Session other = Api.session(register());
+        TestUser me = Api.user(register());
+        TestUser other = Api.user(register());
         String room = me.as()
                 .body(Map.of("name", "sends", "memberIds", List.of(other.id())))
                 .post("/api/rooms")

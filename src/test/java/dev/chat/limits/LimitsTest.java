@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 
 import dev.chat.support.Api;
 import dev.chat.support.FromAddress;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
@@ -47,7 +48,7 @@ class LimitsTest {
 
     @Test
     void shouldLimitTypingPerUser() {
-        Api.Session me = newUser();
+        TestUser me = newUser();
         String room = room(me);
         exhaust(
                 DeliberateLimits.TYPING_BURST,
@@ -60,7 +61,7 @@ class LimitsTest {
 
     @Test
     void shouldLimitReceiptsPerUser() {
-        Api.Session me = newUser();
+        TestUser me = newUser();
         String room = room(me);
         exhaust(
                 DeliberateLimits.RECEIPT_BURST,
@@ -73,8 +74,8 @@ class LimitsTest {
 
     @Test
     void shouldLimitRoomCreationPerUser() {
-        Api.Session me = newUser();
-        Api.Session other = newUser();
+        TestUser me = newUser();
+        TestUser other = newUser();
         for (int i = 0; i < DeliberateLimits.ROOM_BURST; i++) {
             room(me);
         }
@@ -107,11 +108,11 @@ class LimitsTest {
                 .then();
     }
 
-    private static Api.Session newUser() {
-        return Api.session(register(FromAddress.fresh()).statusCode(201));
+    private static TestUser newUser() {
+        return Api.user(register(FromAddress.fresh()).statusCode(201));
     }
 
-    private static String room(Api.Session owner) {
+    private static String room(TestUser owner) {
         return owner.as()
                 .body(Map.of("name", "limited"))
                 .post("/api/rooms")

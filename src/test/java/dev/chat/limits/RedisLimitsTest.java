@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chat.support.Api;
 import dev.chat.support.ExternalServices;
 import dev.chat.support.FromAddress;
+import dev.chat.support.TestUser;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -104,7 +105,7 @@ class RedisLimitsTest {
         assertEquals(
                 "PONG",
                 redis.execute("PING").await().atMost(Duration.ofSeconds(5)).toString());
-        Api.Session me = Api.session(FromAddress.from(FromAddress.fresh())
+        TestUser me = Api.user(FromAddress.from(FromAddress.fresh())
                 .body(Map.of("username", Api.uniqueName("shared"), "password", Api.PASSWORD))
                 .post("/api/auth/register")
                 .then()

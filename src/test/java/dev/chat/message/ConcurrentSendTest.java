@@ -1,14 +1,13 @@
 package dev.chat.message;
 
-import static dev.chat.support.RoomApi.as;
+import static dev.chat.support.Api.newUser;
 import static dev.chat.support.RoomApi.group;
-import static dev.chat.support.RoomApi.register;
 import static dev.chat.support.RoomApi.send;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ class ConcurrentSendTest {
     void whenTwentySendersSendConcurrentlyShouldAssignSeqOneToFiveHundredExactly() throws Exception {
         List<TestUser> senders = new ArrayList<>();
         for (int i = 0; i < SENDERS; i++) {
-            senders.add(register());
+            senders.add(newUser());
         }
         String roomId = group(senders.get(0), senders.subList(1, SENDERS).toArray(TestUser[]::new));
 
@@ -75,7 +74,8 @@ class ConcurrentSendTest {
         long after = 0;
         boolean more = true;
         while (more) {
-            JsonPath page = as(senders.get(0))
+            JsonPath page = senders.get(0)
+                    .as()
                     .queryParam("after", after)
                     .queryParam("limit", 200)
                     .get(MESSAGES, roomId)
@@ -94,12 +94,12 @@ class ConcurrentSendTest {
         assertEquals(SENDERS * MESSAGES_EACH, stored.size());
         assertEquals(
                 SENDERS * MESSAGES_EACH, stored.values().stream().distinct().count());
-        as(senders.get(0)).get("/api/rooms/{roomId}", roomId).then().body("lastSeq", is(SENDERS * MESSAGES_EACH));
+        senders.get(0).as().get("/api/rooms/{roomId}", roomId).then().body("lastSeq", is(SENDERS * MESSAGES_EACH));
     }
 
     @Test
     void whenRetriesOfOneClientMessageIdRaceShouldStoreOneMessage() throws Exception {
-        TestUser sender = register();
+        TestUser sender = newUser();
         String roomId = group(sender);
         ExecutorService pool = Executors.newFixedThreadPool(RETRIES);
         CountDownLatch start = new CountDownLatch(1);
@@ -108,7 +108,7 @@ class ConcurrentSendTest {
             for (int i = 0; i < RETRIES; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    var response = as(sender)
+                    var response = sender.as()
                             .body(Map.of("body", "once", "clientMessageId", "retry-me"))
                             .post(MESSAGES, roomId)
                             .then()
@@ -130,7 +130,7 @@ class ConcurrentSendTest {
         } finally {
             pool.shutdownNow();
         }
-        as(sender).get(MESSAGES, roomId).then().body("items.size()", is(1), "items[0].seq", is(1));
-        as(sender).get("/api/rooms/{roomId}", roomId).then().body("lastSeq", is(1));
+        sender.as().get(MESSAGES, roomId).then().body("items.size()", is(1), "items[0].seq", is(1));
+        sender.as().get("/api/rooms/{roomId}", roomId).then().body("lastSeq", is(1));
     }
 }

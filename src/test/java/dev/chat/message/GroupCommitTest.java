@@ -1,14 +1,13 @@
 package dev.chat.message;
 
-import static dev.chat.support.RoomApi.as;
+import static dev.chat.support.Api.newUser;
 import static dev.chat.support.RoomApi.group;
-import static dev.chat.support.RoomApi.register;
 import static dev.chat.support.RoomApi.sendForId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -89,14 +88,15 @@ class GroupCommitTest {
     void whenAMixedBatchCommitsEachRequestGetsItsOwnAnswerAndSeqsStayGapFree() throws Exception {
         List<TestUser> members = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            members.add(register());
+            members.add(newUser());
         }
-        TestUser stranger = register();
+        TestUser stranger = newUser();
         String roomId = group(members.get(0), members.subList(1, members.size()).toArray(TestUser[]::new));
         String otherRoom = group(stranger);
         String foreign = sendForId(stranger, otherRoom, "in another room");
         String local = sendForId(members.get(0), roomId, "a reply target"); // seq 1
-        String original = as(members.get(1))
+        String original = members.get(1)
+                .as()
                 .body(Map.of("body", "stored before", "clientMessageId", "stored-1"))
                 .post(MESSAGES, roomId)
                 .then()
@@ -208,10 +208,14 @@ class GroupCommitTest {
                 rows.stream().noneMatch(r -> r.getUUID("sender_id").toString().equals(stranger.id())));
         assertTrue(rows.stream().noneMatch(r -> r.getString("body").startsWith("bad")));
         assertTrue(rows.stream().noneMatch(r -> r.getString("body").startsWith(POISON)));
-        as(members.get(0)).get("/api/rooms/{roomId}", roomId).then().statusCode(200);
+        members.get(0).as().get("/api/rooms/{roomId}", roomId).then().statusCode(200);
         assertEquals(
                 expected,
-                as(members.get(0)).get("/api/rooms/{roomId}", roomId).jsonPath().getLong("lastSeq"));
+                members.get(0)
+                        .as()
+                        .get("/api/rooms/{roomId}", roomId)
+                        .jsonPath()
+                        .getLong("lastSeq"));
         // Each sender's read watermark moved to its own last message of the batch.
         for (TestUser member : members) {
             long last = rows.stream()
@@ -230,7 +234,7 @@ class GroupCommitTest {
 
     @Test
     void whenMoreSendsQueueThanTheBoundTheRestAreRefusedWith429AndNotStored() throws Exception {
-        TestUser owner = register();
+        TestUser owner = newUser();
         String roomId = group(owner);
         UUID room = UUID.fromString(roomId);
         holdRoomLock(roomId);
@@ -266,7 +270,7 @@ class GroupCommitTest {
 
     @Test
     void whenABatchFailsAsAWholeEveryQueuedSendIsAnswered503AndNothingIsStored() throws Exception {
-        TestUser owner = register();
+        TestUser owner = newUser();
         String roomId = group(owner);
         UUID room = UUID.fromString(roomId);
         holdRoomLock(roomId);
@@ -294,7 +298,7 @@ class GroupCommitTest {
         // The lane works again afterwards, from seq 1.
         assertEquals(
                 1L,
-                as(owner)
+                owner.as()
                         .body(Map.of("body", "after"))
                         .post(MESSAGES, roomId)
                         .then()
@@ -306,7 +310,7 @@ class GroupCommitTest {
 
     private Future<ExtractableResponse<Response>> post(TestUser sender, String roomId, Map<String, Object> body) {
         return threads.submit(
-                () -> as(sender).body(body).post(MESSAGES, roomId).then().extract());
+                () -> sender.as().body(body).post(MESSAGES, roomId).then().extract());
     }
 
     private void holdRoomLock(String roomId) {

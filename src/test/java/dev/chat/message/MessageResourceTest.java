@@ -1,9 +1,8 @@
 package dev.chat.message;
 
-import static dev.chat.support.RoomApi.as;
+import static dev.chat.support.Api.newUser;
 import static dev.chat.support.RoomApi.group;
 import static dev.chat.support.RoomApi.makeAdmin;
-import static dev.chat.support.RoomApi.register;
 import static dev.chat.support.RoomApi.send;
 import static dev.chat.support.RoomApi.sendForId;
 import static org.hamcrest.Matchers.contains;
@@ -13,7 +12,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,9 +32,9 @@ class MessageResourceTest {
 
     @Test
     void shouldSendWithServerAssignedSeq() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "hello"))
                 .post(MESSAGES, roomId)
                 .then()
@@ -61,25 +60,26 @@ class MessageResourceTest {
                         is(false),
                         "id",
                         notNullValue());
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "again"))
                 .post(MESSAGES, roomId)
                 .then()
                 .statusCode(201)
                 .body("seq", is(2));
-        as(alice).get(ROOM, roomId).then().body("lastSeq", is(2));
+        alice.as().get(ROOM, roomId).then().body("lastSeq", is(2));
     }
 
     @Test
     void shouldAdvanceTheSendersOwnWatermarksOnly() {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String roomId = group(alice, bob);
         send(alice, roomId, "one");
         send(alice, roomId, "two");
         String a = "items.find { it.userId == '" + alice.id() + "' }.";
         String b = "items.find { it.userId == '" + bob.id() + "' }.";
-        as(bob).get(MEMBERS, roomId)
+        bob.as()
+                .get(MEMBERS, roomId)
                 .then()
                 .body(a + "lastReadSeq", is(2), a + "lastDeliveredSeq", is(2))
                 .body(b + "lastReadSeq", is(0), b + "lastDeliveredSeq", is(0));
@@ -87,9 +87,9 @@ class MessageResourceTest {
 
     @Test
     void whenClientMessageIdRepeatsShouldAnswer200WithTheOriginal() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        String id = as(alice)
+        String id = alice.as()
                 .body(Map.of("body", "hi", "clientMessageId", "c-1"))
                 .post(MESSAGES, roomId)
                 .then()
@@ -97,26 +97,27 @@ class MessageResourceTest {
                 .body("clientMessageId", is("c-1"))
                 .extract()
                 .path("id");
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "hi (retry)", "clientMessageId", "c-1"))
                 .post(MESSAGES, roomId)
                 .then()
                 .statusCode(200)
                 .body("id", is(id), "body", is("hi"), "seq", is(1));
-        as(alice).get(ROOM, roomId).then().body("lastSeq", is(1));
+        alice.as().get(ROOM, roomId).then().body("lastSeq", is(1));
     }
 
     @Test
     void whenAnotherSenderUsesTheSameClientMessageIdShouldStoreBoth() {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String roomId = group(alice, bob);
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "a", "clientMessageId", "same"))
                 .post(MESSAGES, roomId)
                 .then()
                 .statusCode(201);
-        as(bob).body(Map.of("body", "b", "clientMessageId", "same"))
+        bob.as()
+                .body(Map.of("body", "b", "clientMessageId", "same"))
                 .post(MESSAGES, roomId)
                 .then()
                 .statusCode(201)
@@ -125,10 +126,10 @@ class MessageResourceTest {
 
     @Test
     void shouldReplyToAMessageOfTheRoom() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         String original = sendForId(alice, roomId, "question");
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "answer", "replyToId", original))
                 .post(MESSAGES, roomId)
                 .then()
@@ -138,23 +139,23 @@ class MessageResourceTest {
 
     @Test
     void whenReplyToIsNotInTheRoomShouldAnswer400AndStoreNothing() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         String elsewhere = sendForId(alice, group(alice), "other room");
         for (String replyTo : new String[] {elsewhere, UUID.randomUUID().toString()}) {
-            as(alice)
+            alice.as()
                     .body(Map.of("body", "answer", "replyToId", replyTo))
                     .post(MESSAGES, roomId)
                     .then()
                     .statusCode(400)
                     .body("errors.field", hasItem("replyToId"));
         }
-        as(alice).get(ROOM, roomId).then().body("lastSeq", is(0));
+        alice.as().get(ROOM, roomId).then().body("lastSeq", is(0));
     }
 
     @Test
     void whenBodyIsBlankMissingOrTooLongShouldAnswer400AndStoreNothing() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         Map<String, Object> missing = new HashMap<>();
         missing.put("body", null);
@@ -172,7 +173,7 @@ class MessageResourceTest {
             missing,
             Map.of()
         }) {
-            as(alice)
+            alice.as()
                     .body(request)
                     .post(MESSAGES, roomId)
                     .then()
@@ -180,24 +181,24 @@ class MessageResourceTest {
                     .contentType("application/problem+json")
                     .body("errors.field", hasItem("body"));
         }
-        as(alice).get(ROOM, roomId).then().body("lastSeq", is(0));
+        alice.as().get(ROOM, roomId).then().body("lastSeq", is(0));
     }
 
     @Test
     void shouldCountBodyLengthInCharactersNotUtf16Units() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        as(alice)
+        alice.as()
                 .body(Map.of("body", EMOJI.repeat(4000)))
                 .post(MESSAGES, roomId)
                 .then()
                 .statusCode(201);
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "x".repeat(4000)))
                 .post(MESSAGES, roomId)
                 .then()
                 .statusCode(201);
-        as(alice)
+        alice.as()
                 .body(Map.of("body", EMOJI.repeat(4001)))
                 .post(MESSAGES, roomId)
                 .then()
@@ -206,15 +207,15 @@ class MessageResourceTest {
 
     @Test
     void whenClientMessageIdIsOver64CharactersShouldAnswer400() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "x", "clientMessageId", "c".repeat(65)))
                 .post(MESSAGES, roomId)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("clientMessageId"));
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "x", "clientMessageId", "c".repeat(64)))
                 .post(MESSAGES, roomId)
                 .then()
@@ -223,50 +224,50 @@ class MessageResourceTest {
 
     @Test
     void shouldPageHistoryAscendingWithHasMore() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         for (int i = 1; i <= 7; i++) {
             send(alice, roomId, "m" + i);
         }
-        as(alice)
+        alice.as()
                 .queryParam("limit", 3)
                 .get(MESSAGES, roomId)
                 .then()
                 .statusCode(200)
                 .body("items.seq", contains(5, 6, 7), "hasMore", is(true));
-        as(alice)
+        alice.as()
                 .queryParam("limit", 3)
                 .queryParam("before", 5)
                 .get(MESSAGES, roomId)
                 .then()
                 .body("items.seq", contains(2, 3, 4), "hasMore", is(true));
-        as(alice)
+        alice.as()
                 .queryParam("limit", 3)
                 .queryParam("before", 2)
                 .get(MESSAGES, roomId)
                 .then()
                 .body("items.seq", contains(1), "hasMore", is(false));
-        as(alice)
+        alice.as()
                 .queryParam("limit", 3)
                 .queryParam("after", 2)
                 .get(MESSAGES, roomId)
                 .then()
                 .body("items.seq", contains(3, 4, 5), "hasMore", is(true));
-        as(alice)
+        alice.as()
                 .queryParam("limit", 3)
                 .queryParam("after", 4)
                 .get(MESSAGES, roomId)
                 .then()
                 .body("items.seq", contains(5, 6, 7), "hasMore", is(false));
-        as(alice).queryParam("after", 7).get(MESSAGES, roomId).then().body("items", hasSize(0), "hasMore", is(false));
-        as(alice).get(MESSAGES, roomId).then().body("items", hasSize(7), "hasMore", is(false));
+        alice.as().queryParam("after", 7).get(MESSAGES, roomId).then().body("items", hasSize(0), "hasMore", is(false));
+        alice.as().get(MESSAGES, roomId).then().body("items", hasSize(7), "hasMore", is(false));
     }
 
     @Test
     void whenBothBeforeAndAfterShouldAnswer400() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        as(alice)
+        alice.as()
                 .queryParam("before", 5)
                 .queryParam("after", 1)
                 .get(MESSAGES, roomId)
@@ -277,77 +278,77 @@ class MessageResourceTest {
 
     @Test
     void whenHistoryParametersAreOutOfRangeShouldAnswer400NamingThem() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        as(alice)
+        alice.as()
                 .queryParam("limit", 0)
                 .get(MESSAGES, roomId)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("limit"));
-        as(alice)
+        alice.as()
                 .queryParam("limit", 201)
                 .get(MESSAGES, roomId)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("limit"));
-        as(alice)
+        alice.as()
                 .queryParam("limit", "ten")
                 .get(MESSAGES, roomId)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("limit"));
-        as(alice)
+        alice.as()
                 .queryParam("before", "x")
                 .get(MESSAGES, roomId)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("before"));
-        as(alice)
+        alice.as()
                 .queryParam("after", -1)
                 .get(MESSAGES, roomId)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("after"));
-        as(alice).queryParam("limit", 200).get(MESSAGES, roomId).then().statusCode(200);
-        as(alice).queryParam("limit", 1).get(MESSAGES, roomId).then().statusCode(200);
+        alice.as().queryParam("limit", 200).get(MESSAGES, roomId).then().statusCode(200);
+        alice.as().queryParam("limit", 1).get(MESSAGES, roomId).then().statusCode(200);
     }
 
     @Test
     void shouldLetTheAuthorEdit() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         String id = sendForId(alice, roomId, "typo");
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "fixed"))
                 .patch(MESSAGE, roomId, id)
                 .then()
                 .statusCode(200)
                 .body("body", is("fixed"), "editedAt", notNullValue(), "seq", is(1));
-        as(alice).get(MESSAGES, roomId).then().body("items[0].body", is("fixed"));
+        alice.as().get(MESSAGES, roomId).then().body("items[0].body", is("fixed"));
     }
 
     @Test
     void whenSomeoneElseEditsShouldAnswer403EvenAsOwner() {
-        TestUser owner = register();
-        TestUser author = register();
+        TestUser owner = newUser();
+        TestUser author = newUser();
         String roomId = group(owner, author);
         String id = sendForId(author, roomId, "mine");
-        as(owner)
+        owner.as()
                 .body(Map.of("body", "yours"))
                 .patch(MESSAGE, roomId, id)
                 .then()
                 .statusCode(403);
-        as(owner).get(MESSAGES, roomId).then().body("items[0].body", is("mine"));
+        owner.as().get(MESSAGES, roomId).then().body("items[0].body", is("mine"));
     }
 
     @Test
     void whenEditingWithABadBodyShouldAnswer400AndKeepTheText() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         String id = sendForId(alice, roomId, "keep");
         for (String blank : new String[] {" ", "\u200B", "\u2060\uFEFF", "\u3000"}) {
-            as(alice)
+            alice.as()
                     .body(Map.of("body", blank))
                     .patch(MESSAGE, roomId, id)
                     .then()
@@ -355,35 +356,39 @@ class MessageResourceTest {
                     .contentType("application/problem+json")
                     .body("errors.field", hasItem("body"));
         }
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "x".repeat(4001)))
                 .patch(MESSAGE, roomId, id)
                 .then()
                 .statusCode(400);
-        as(alice).get(MESSAGES, roomId).then().body("items[0].body", is("keep"), "items[0].editedAt", nullValue());
+        alice.as().get(MESSAGES, roomId).then().body("items[0].body", is("keep"), "items[0].editedAt", nullValue());
     }
 
     @Test
     void whenEditingADeletedMessageShouldAnswer409() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         String id = sendForId(alice, roomId, "gone");
-        as(alice).delete(MESSAGE, roomId, id).then().statusCode(204);
-        as(alice).body(Map.of("body", "back")).patch(MESSAGE, roomId, id).then().statusCode(409);
+        alice.as().delete(MESSAGE, roomId, id).then().statusCode(204);
+        alice.as()
+                .body(Map.of("body", "back"))
+                .patch(MESSAGE, roomId, id)
+                .then()
+                .statusCode(409);
     }
 
     @Test
     void shouldLeaveATombstoneWhenTheAuthorDeletes() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        String id = as(alice)
+        String id = alice.as()
                 .body(Map.of("body", "oops", "clientMessageId", "k"))
                 .post(MESSAGES, roomId)
                 .then()
                 .extract()
                 .path("id");
-        as(alice).delete(MESSAGE, roomId, id).then().statusCode(204);
-        as(alice)
+        alice.as().delete(MESSAGE, roomId, id).then().statusCode(204);
+        alice.as()
                 .get(MESSAGES, roomId)
                 .then()
                 .body(
@@ -401,101 +406,111 @@ class MessageResourceTest {
 
     @Test
     void whenDeletingTwiceShouldAnswer204Again() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         String id = sendForId(alice, roomId, "x");
-        as(alice).delete(MESSAGE, roomId, id).then().statusCode(204);
-        as(alice).delete(MESSAGE, roomId, id).then().statusCode(204);
+        alice.as().delete(MESSAGE, roomId, id).then().statusCode(204);
+        alice.as().delete(MESSAGE, roomId, id).then().statusCode(204);
     }
 
     @Test
     void shouldLetOwnerAndAdminDeleteOthersMessages() {
-        TestUser owner = register();
-        TestUser admin = register();
-        TestUser author = register();
+        TestUser owner = newUser();
+        TestUser admin = newUser();
+        TestUser author = newUser();
         String roomId = group(owner, admin, author);
         makeAdmin(owner, roomId, admin);
-        as(owner).delete(MESSAGE, roomId, sendForId(author, roomId, "a")).then().statusCode(204);
-        as(admin).delete(MESSAGE, roomId, sendForId(author, roomId, "b")).then().statusCode(204);
-        as(author).get(MESSAGES, roomId).then().body("items.deleted", contains(true, true));
+        owner.as()
+                .delete(MESSAGE, roomId, sendForId(author, roomId, "a"))
+                .then()
+                .statusCode(204);
+        admin.as()
+                .delete(MESSAGE, roomId, sendForId(author, roomId, "b"))
+                .then()
+                .statusCode(204);
+        author.as().get(MESSAGES, roomId).then().body("items.deleted", contains(true, true));
     }
 
     @Test
     void whenAPlainMemberDeletesOthersMessageShouldAnswer403() {
-        TestUser owner = register();
-        TestUser member = register();
+        TestUser owner = newUser();
+        TestUser member = newUser();
         String roomId = group(owner, member);
         String id = sendForId(owner, roomId, "owner's");
-        as(member).delete(MESSAGE, roomId, id).then().statusCode(403);
-        as(member).get(MESSAGES, roomId).then().body("items[0].deleted", is(false));
+        member.as().delete(MESSAGE, roomId, id).then().statusCode(403);
+        member.as().get(MESSAGES, roomId).then().body("items[0].deleted", is(false));
     }
 
     @Test
     void whenMessageIdIsUnknownOrMalformedShouldAnswer404Or400() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        as(alice).delete(MESSAGE, roomId, UUID.randomUUID()).then().statusCode(404);
-        as(alice)
+        alice.as().delete(MESSAGE, roomId, UUID.randomUUID()).then().statusCode(404);
+        alice.as()
                 .body(Map.of("body", "x"))
                 .patch(MESSAGE, roomId, UUID.randomUUID())
                 .then()
                 .statusCode(404);
-        as(alice).delete(MESSAGE, roomId, "42").then().statusCode(400).body("errors.field", hasItem("messageId"));
+        alice.as().delete(MESSAGE, roomId, "42").then().statusCode(400).body("errors.field", hasItem("messageId"));
     }
 
     @Test
     void shouldMoveReadAndDeliveredWatermarksForwardOnly() {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String roomId = group(alice, bob);
         for (int i = 0; i < 5; i++) {
             send(alice, roomId, "m" + i);
         }
         String b = "items.find { it.userId == '" + bob.id() + "' }.";
-        as(bob).body(Map.of("type", "delivered", "seq", 4))
+        bob.as()
+                .body(Map.of("type", "delivered", "seq", 4))
                 .post(RECEIPTS, roomId)
                 .then()
                 .statusCode(204);
-        as(bob).get(MEMBERS, roomId).then().body(b + "lastDeliveredSeq", is(4), b + "lastReadSeq", is(0));
-        as(bob).body(Map.of("type", "read", "seq", 5))
+        bob.as().get(MEMBERS, roomId).then().body(b + "lastDeliveredSeq", is(4), b + "lastReadSeq", is(0));
+        bob.as()
+                .body(Map.of("type", "read", "seq", 5))
                 .post(RECEIPTS, roomId)
                 .then()
                 .statusCode(204);
-        as(bob).get(MEMBERS, roomId).then().body(b + "lastDeliveredSeq", is(5), b + "lastReadSeq", is(5));
-        as(bob).body(Map.of("type", "read", "seq", 2))
+        bob.as().get(MEMBERS, roomId).then().body(b + "lastDeliveredSeq", is(5), b + "lastReadSeq", is(5));
+        bob.as()
+                .body(Map.of("type", "read", "seq", 2))
                 .post(RECEIPTS, roomId)
                 .then()
                 .statusCode(204);
-        as(bob).body(Map.of("type", "delivered", "seq", 1))
+        bob.as()
+                .body(Map.of("type", "delivered", "seq", 1))
                 .post(RECEIPTS, roomId)
                 .then()
                 .statusCode(204);
-        as(bob).get(MEMBERS, roomId).then().body(b + "lastDeliveredSeq", is(5), b + "lastReadSeq", is(5));
+        bob.as().get(MEMBERS, roomId).then().body(b + "lastDeliveredSeq", is(5), b + "lastReadSeq", is(5));
     }
 
     @Test
     void whenReceiptSeqIsAboveLastSeqOrNegativeShouldAnswer400() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         send(alice, roomId, "one");
-        as(alice)
+        alice.as()
                 .body(Map.of("type", "read", "seq", 2))
                 .post(RECEIPTS, roomId)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("seq"));
-        as(alice)
+        alice.as()
                 .body(Map.of("type", "read", "seq", -1))
                 .post(RECEIPTS, roomId)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("seq"));
-        as(alice)
+        alice.as()
                 .body(Map.of("type", "read", "seq", "1"))
                 .post(RECEIPTS, roomId)
                 .then()
                 .statusCode(400);
-        as(alice)
+        alice.as()
                 .body(Map.of("type", "read", "seq", 0))
                 .post(RECEIPTS, roomId)
                 .then()
@@ -504,9 +519,9 @@ class MessageResourceTest {
 
     @Test
     void whenReceiptTypeIsUnknownShouldAnswer400() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        as(alice)
+        alice.as()
                 .body(Map.of("type", "seen", "seq", 0))
                 .post(RECEIPTS, roomId)
                 .then()
@@ -517,17 +532,17 @@ class MessageResourceTest {
 
     @Test
     void shouldAcceptTypingWith204() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        as(alice).body(Map.of("typing", true)).post(TYPING, roomId).then().statusCode(204);
-        as(alice).body(Map.of("typing", false)).post(TYPING, roomId).then().statusCode(204);
+        alice.as().body(Map.of("typing", true)).post(TYPING, roomId).then().statusCode(204);
+        alice.as().body(Map.of("typing", false)).post(TYPING, roomId).then().statusCode(204);
     }
 
     @Test
     void whenTypingIsNotABooleanShouldAnswer400() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        as(alice).body(Map.of("typing", "yes")).post(TYPING, roomId).then().statusCode(400);
-        as(alice).body(Map.of()).post(TYPING, roomId).then().statusCode(400).body("errors.field", hasItem("typing"));
+        alice.as().body(Map.of("typing", "yes")).post(TYPING, roomId).then().statusCode(400);
+        alice.as().body(Map.of()).post(TYPING, roomId).then().statusCode(400).body("errors.field", hasItem("typing"));
     }
 }

@@ -1,8 +1,7 @@
 package dev.chat.message;
 
-import static dev.chat.support.RoomApi.as;
+import static dev.chat.support.Api.newUser;
 import static dev.chat.support.RoomApi.group;
-import static dev.chat.support.RoomApi.register;
 import static dev.chat.support.RoomApi.sendForId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,7 +11,7 @@ import dev.chat.fanout.FanoutListener;
 import dev.chat.fanout.LocalFanout;
 import dev.chat.fanout.PresenceEvent;
 import dev.chat.fanout.RoomEvent;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
@@ -95,7 +94,7 @@ class PublishedEventsTest {
 
     @Test
     void shouldPublishMessageCreatedWithSeqAndNoReceiptForTheSender() throws Exception {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         listen(roomId);
         String id = sendForId(alice, roomId, "hello");
@@ -110,15 +109,15 @@ class PublishedEventsTest {
 
     @Test
     void whenARetryFindsTheOriginalShouldPublishNothing() throws Exception {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "x", "clientMessageId", "r"))
                 .post("/api/rooms/{r}/messages", roomId)
                 .then()
                 .statusCode(201);
         listen(roomId);
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "x", "clientMessageId", "r"))
                 .post("/api/rooms/{r}/messages", roomId)
                 .then()
@@ -128,11 +127,11 @@ class PublishedEventsTest {
 
     @Test
     void shouldPublishEditAndDeleteWithTheMessageSeq() throws Exception {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         String id = sendForId(alice, roomId, "v1");
         listen(roomId);
-        as(alice)
+        alice.as()
                 .body(Map.of("body", "v2"))
                 .patch("/api/rooms/{r}/messages/{m}", roomId, id)
                 .then()
@@ -142,24 +141,25 @@ class PublishedEventsTest {
         assertEquals(1L, updated.getLong("seq"));
         assertEquals("v2", updated.getJsonObject("data").getString("body"));
 
-        as(alice).delete("/api/rooms/{r}/messages/{m}", roomId, id).then().statusCode(204);
+        alice.as().delete("/api/rooms/{r}/messages/{m}", roomId, id).then().statusCode(204);
         JsonObject deleted = frame(next());
         assertEquals("message.deleted", deleted.getString("type"));
         assertEquals(new JsonObject().put("id", id).put("seq", 1), deleted.getJsonObject("data"));
 
-        as(alice).delete("/api/rooms/{r}/messages/{m}", roomId, id).then().statusCode(204);
+        alice.as().delete("/api/rooms/{r}/messages/{m}", roomId, id).then().statusCode(204);
         assertNoMoreEvents(alice, roomId);
     }
 
     @Test
     void shouldPublishAReceiptOnlyWhenTheWatermarkMoves() throws Exception {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String roomId = group(alice, bob);
         sendForId(alice, roomId, "one");
         sendForId(alice, roomId, "two");
         listen(roomId);
-        as(bob).body(Map.of("type", "read", "seq", 2))
+        bob.as()
+                .body(Map.of("type", "read", "seq", 2))
                 .post("/api/rooms/{r}/receipts", roomId)
                 .then()
                 .statusCode(204);
@@ -169,11 +169,13 @@ class PublishedEventsTest {
         assertEquals(
                 new JsonObject().put("userId", bob.id()).put("type", "read").put("seq", 2),
                 frame(receipt).getJsonObject("data"));
-        as(bob).body(Map.of("type", "read", "seq", 1))
+        bob.as()
+                .body(Map.of("type", "read", "seq", 1))
                 .post("/api/rooms/{r}/receipts", roomId)
                 .then()
                 .statusCode(204);
-        as(bob).body(Map.of("type", "delivered", "seq", 2))
+        bob.as()
+                .body(Map.of("type", "delivered", "seq", 2))
                 .post("/api/rooms/{r}/receipts", roomId)
                 .then()
                 .statusCode(204);
@@ -182,10 +184,10 @@ class PublishedEventsTest {
 
     @Test
     void shouldPublishTypingForEveryoneButTheTypist() throws Exception {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String roomId = group(alice);
         listen(roomId);
-        as(alice)
+        alice.as()
                 .body(Map.of("typing", true))
                 .post("/api/rooms/{r}/typing", roomId)
                 .then()
@@ -200,11 +202,11 @@ class PublishedEventsTest {
 
     @Test
     void shouldPublishMemberAddedAndRemovedForTheSubject() throws Exception {
-        TestUser owner = register();
-        TestUser newcomer = register();
+        TestUser owner = newUser();
+        TestUser newcomer = newUser();
         String roomId = group(owner);
         listen(roomId);
-        as(owner)
+        owner.as()
                 .body(Map.of("userId", newcomer.id()))
                 .post("/api/rooms/{r}/members", roomId)
                 .then()
@@ -220,7 +222,7 @@ class PublishedEventsTest {
                 frame(added).getJsonObject("data").getJsonObject("member").getString("userId"));
         assertEquals("room.updated", type(next()));
 
-        as(newcomer)
+        newcomer.as()
                 .delete("/api/rooms/{r}/members/{u}", roomId, newcomer.id())
                 .then()
                 .statusCode(204);
@@ -235,10 +237,10 @@ class PublishedEventsTest {
 
     @Test
     void shouldPublishRoomUpdatedOnRename() throws Exception {
-        TestUser owner = register();
+        TestUser owner = newUser();
         String roomId = group(owner);
         listen(roomId);
-        as(owner)
+        owner.as()
                 .body(Map.of("name", "Renamed"))
                 .patch("/api/rooms/{r}", roomId)
                 .then()
@@ -250,18 +252,18 @@ class PublishedEventsTest {
 
     @Test
     void whenAChangeIsRefusedShouldPublishNothing() throws Exception {
-        TestUser owner = register();
-        TestUser member = register();
+        TestUser owner = newUser();
+        TestUser member = newUser();
         String roomId = group(owner, member);
         String id = sendForId(owner, roomId, "owner's");
         listen(roomId);
-        as(member)
+        member.as()
                 .body(Map.of("name", "x"))
                 .patch("/api/rooms/{r}", roomId)
                 .then()
                 .statusCode(403);
-        as(member).delete("/api/rooms/{r}/messages/{m}", roomId, id).then().statusCode(403);
-        as(member)
+        member.as().delete("/api/rooms/{r}/messages/{m}", roomId, id).then().statusCode(403);
+        member.as()
                 .body(Map.of("body", "x", "replyToId", UUID.randomUUID().toString()))
                 .post("/api/rooms/{r}/messages", roomId)
                 .then()

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.support.RoomApi;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.Api;
+import dev.chat.support.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
@@ -40,8 +40,8 @@ class ChatSocketTest {
 
     @Test
     void shouldRefuseUpgradeWithInvalidBearerToken() {
-        TestUser user = RoomApi.register();
-        String token = user.token();
+        TestUser user = Api.newUser();
+        String token = user.accessToken();
         String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
         assertEquals(401, WsClient.refused(vertx, ws, "Bearer " + tampered, null));
         assertEquals(401, WsClient.refused(vertx, ws, "Bearer not-a-jwt", null));
@@ -54,7 +54,7 @@ class ChatSocketTest {
 
     @Test
     void shouldRefuseUpgradeWithExpiredBearerToken() {
-        TestUser user = RoomApi.register();
+        TestUser user = Api.newUser();
         String expired = Jwt.issuer("chat-service")
                 .subject(user.id())
                 .issuedAt(Instant.now().minusSeconds(120))
@@ -65,11 +65,9 @@ class ChatSocketTest {
 
     @Test
     void whenTheAccessTokenExpiresTheConnectionIsClosedWith4001() {
-        TestUser user = RoomApi.register();
-        String shortLived = Jwt.issuer("chat-service")
-                .subject(user.id())
-                .expiresAt(Instant.now().plusSeconds(2))
-                .sign();
+        TestUser user = Api.newUser();
+        String shortLived =
+                Jwt.issuer("chat-service").subject(user.id()).expiresAt(soon()).sign();
         try (WsClient client = WsClient.ready(vertx, ws, shortLived)) {
             assertEquals(4001, client.closeCode(WsClient.WAIT_MS));
         }
@@ -81,8 +79,8 @@ class ChatSocketTest {
      */
     @Test
     void whenTheTokenThatMintedTheTicketExpiresTheConnectionIsClosedWith4001() {
-        TestUser user = RoomApi.register();
-        Instant expiresAt = Instant.now().plusSeconds(3);
+        TestUser user = Api.newUser();
+        Instant expiresAt = soon();
         String ticket = ticketMintedByATokenExpiringAt(user, expiresAt);
         try (WsClient client = WsClient.ticket(vertx, ws, ticket)) {
             client.ready();
@@ -95,8 +93,8 @@ class ChatSocketTest {
 
     @Test
     void shouldRefuseATicketWhoseMintingTokenHasExpired() throws InterruptedException {
-        TestUser user = RoomApi.register();
-        Instant expiresAt = Instant.now().plusSeconds(2);
+        TestUser user = Api.newUser();
+        Instant expiresAt = soon();
         String ticket = ticketMintedByATokenExpiringAt(user, expiresAt);
         // The ticket alone would still have most of its 30 s; the token that minted it is gone.
         Thread.sleep(Math.max(0, expiresAt.toEpochMilli() - System.currentTimeMillis()) + 100);
@@ -105,8 +103,8 @@ class ChatSocketTest {
 
     @Test
     void shouldAcceptTicketOnlyOnce() {
-        TestUser user = RoomApi.register();
-        String ticket = Fixtures.ticket(user);
+        TestUser user = Api.newUser();
+        String ticket = Api.wsTicket(user);
         try (WsClient client = WsClient.ticket(vertx, ws, ticket)) {
             JsonObject ready = client.ready();
             assertEquals(user.id(), ready.getJsonObject("data").getString("userId"));
@@ -116,18 +114,18 @@ class ChatSocketTest {
 
     @Test
     void shouldRefuseTheUpgradePastTheConnectionCapWith429() {
-        TestUser user = RoomApi.register();
+        TestUser user = Api.newUser();
         List<WsClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < 10; i++) { // API.md: default 10
-                open.add(WsClient.ready(vertx, ws, user.token()));
+                open.add(WsClient.ready(vertx, ws, user.accessToken()));
             }
-            assertEquals(429, WsClient.refused(vertx, ws, "Bearer " + user.token(), null));
+            assertEquals(429, WsClient.refused(vertx, ws, "Bearer " + user.accessToken(), null));
             open.remove(0).close();
             long deadline = System.currentTimeMillis() + WsClient.WAIT_MS;
             while (true) { // the close reaches the server a moment later
                 try {
-                    open.add(WsClient.ready(vertx, ws, user.token()));
+                    open.add(WsClient.ready(vertx, ws, user.accessToken()));
                     break;
                 } catch (AssertionError refused) {
                     assertTrue(System.currentTimeMillis() < deadline, "a freed place was never reusable");
@@ -140,9 +138,9 @@ class ChatSocketTest {
 
     @Test
     void shouldSendReadyFirstWithTheUserFromTheToken() {
-        TestUser user = RoomApi.register();
-        try (WsClient first = WsClient.bearer(vertx, ws, user.token());
-                WsClient second = WsClient.bearer(vertx, ws, user.token())) {
+        TestUser user = Api.newUser();
+        try (WsClient first = WsClient.bearer(vertx, ws, user.accessToken());
+                WsClient second = WsClient.bearer(vertx, ws, user.accessToken())) {
             JsonObject one = first.ready();
             JsonObject two = second.ready();
             assertEquals(user.id(), one.getJsonObject("data").getString("userId"));
@@ -156,8 +154,8 @@ class ChatSocketTest {
 
     @Test
     void shouldAnswerPingWithPong() {
-        TestUser user = RoomApi.register();
-        try (WsClient client = WsClient.ready(vertx, ws, user.token())) {
+        TestUser user = Api.newUser();
+        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
             client.send("{\"type\":\"ping\"}");
             assertEquals(new JsonObject(PONG), client.next());
         }
@@ -165,8 +163,8 @@ class ChatSocketTest {
 
     @Test
     void shouldAnswerAnyOtherFrameWithUnsupportedAndStayOpen() {
-        TestUser user = RoomApi.register();
-        try (WsClient client = WsClient.ready(vertx, ws, user.token())) {
+        TestUser user = Api.newUser();
+        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
             client.send("{\"type\":\"subscribe\",\"roomId\":\"x\"}");
             assertEquals(UNSUPPORTED, client.next());
             client.send("not json");
@@ -179,12 +177,17 @@ class ChatSocketTest {
         }
     }
 
+    /** An expiry 0.6 to 1.6 s ahead, in whole seconds as a token's exp is: time enough to connect first. */
+    private static Instant soon() {
+        return Instant.ofEpochSecond(Instant.now().plusMillis(1600).getEpochSecond());
+    }
+
     /** A ticket minted with an access token of the user's that expires at {@code expiresAt}. */
     private static String ticketMintedByATokenExpiringAt(TestUser user, Instant expiresAt) {
         String shortLived = Jwt.issuer("chat-service")
                 .subject(user.id())
                 .expiresAt(expiresAt)
                 .sign();
-        return Fixtures.ticket(new TestUser(user.id(), user.username(), shortLived));
+        return Api.wsTicket(user.withAccessToken(shortLived));
     }
 }

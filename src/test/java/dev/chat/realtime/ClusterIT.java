@@ -8,7 +8,7 @@ import dev.chat.fanout.EventType;
 import dev.chat.support.Api;
 import dev.chat.support.ExternalServices;
 import dev.chat.support.Instance;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -145,7 +145,7 @@ class ClusterIT {
             assertEquals(
                     id,
                     bobWs.next(EventType.MESSAGE_CREATED).getJsonObject("data").getString("id"));
-            a.as(alice.token())
+            a.as(alice.accessToken())
                     .body(Map.of("body", "edited"))
                     .patch("/api/rooms/{r}/messages/{m}", room, id)
                     .then()
@@ -153,31 +153,31 @@ class ClusterIT {
             assertEquals(
                     "edited",
                     bobWs.next(EventType.MESSAGE_UPDATED).getJsonObject("data").getString("body"));
-            b.as(bob.token())
+            b.as(bob.accessToken())
                     .body(Map.of("typing", true))
                     .post("/api/rooms/{r}/typing", room)
                     .then()
                     .statusCode(204);
-            b.as(bob.token())
+            b.as(bob.accessToken())
                     .body(Map.of("type", "read", "seq", 1))
                     .post("/api/rooms/{r}/receipts", room)
                     .then()
                     .statusCode(204);
-            a.as(alice.token())
+            a.as(alice.accessToken())
                     .body(Map.of("name", "renamed"))
                     .patch("/api/rooms/{r}", room)
                     .then()
                     .statusCode(200);
-            a.as(alice.token())
+            a.as(alice.accessToken())
                     .body(Map.of("userId", carol.id()))
                     .post("/api/rooms/{r}/members", room)
                     .then()
                     .statusCode(201);
-            a.as(alice.token())
+            a.as(alice.accessToken())
                     .delete("/api/rooms/{r}/messages/{m}", room, id)
                     .then()
                     .statusCode(204);
-            b.as(bob.token())
+            b.as(bob.accessToken())
                     .delete("/api/rooms/{r}/members/{u}", room, bob.id())
                     .then()
                     .statusCode(204);
@@ -206,7 +206,7 @@ class ClusterIT {
             send(a, alice, room, "after bob left");
             aliceWs.next(EventType.MESSAGE_CREATED);
             carolWs.next(EventType.MESSAGE_CREATED);
-            b.as(bob.token())
+            b.as(bob.accessToken())
                     .body(Map.of("body", "not a member"))
                     .post("/api/rooms/{r}/messages", room)
                     .then()
@@ -242,7 +242,7 @@ class ClusterIT {
                 }
                 start.countDown();
                 Thread.sleep(20);
-                a.as(owner.token())
+                a.as(owner.accessToken())
                         .delete("/api/rooms/{r}/members/{u}", room, removed.id())
                         .then()
                         .statusCode(204);
@@ -306,8 +306,8 @@ class ClusterIT {
             open.add(connect(a, alice));
             open.add(connect(b, alice));
             // Each instance holds one of alice's two: only the cluster-wide count refuses the third.
-            assertEquals(429, WsClient.refused(vertx, a.ws(), "Bearer " + alice.token(), null));
-            assertEquals(429, WsClient.refused(vertx, b.ws(), "Bearer " + alice.token(), null));
+            assertEquals(429, WsClient.refused(vertx, a.ws(), "Bearer " + alice.accessToken(), null));
+            assertEquals(429, WsClient.refused(vertx, b.ws(), "Bearer " + alice.accessToken(), null));
             open.remove(0).close();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (true) { // the close reaches a, and a's uncount reaches Redis, a moment later
@@ -320,7 +320,7 @@ class ClusterIT {
                     }
                 }
             }
-            assertEquals(429, WsClient.refused(vertx, a.ws(), "Bearer " + alice.token(), null));
+            assertEquals(429, WsClient.refused(vertx, a.ws(), "Bearer " + alice.accessToken(), null));
         } finally {
             open.forEach(WsClient::close);
         }
@@ -363,7 +363,7 @@ class ClusterIT {
                 next = bobWs.next(EventType.MESSAGE_CREATED);
             }
             assertEquals("after", next.getJsonObject("data").getString("body"));
-            List<Object> bodies = b.as(bob.token())
+            List<Object> bodies = b.as(bob.accessToken())
                     .get("/api/rooms/{r}/messages?after=0", room)
                     .then()
                     .statusCode(200)
@@ -440,15 +440,11 @@ class ClusterIT {
     // ---- helpers ----
 
     private static TestUser register(Instance instance) {
-        String username = Api.uniqueName("cl");
-        var tokens = instance.request()
-                .body(Map.of("username", username, "password", Api.PASSWORD))
+        return Api.user(instance.request()
+                .body(Map.of("username", Api.uniqueName("cl"), "password", Api.PASSWORD))
                 .post("/api/auth/register")
                 .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
-        return new TestUser(tokens.getString("user.id"), username, tokens.getString("accessToken"));
+                .statusCode(201));
     }
 
     private static String createRoom(Instance instance, TestUser owner, TestUser... members) {
@@ -456,7 +452,7 @@ class ClusterIT {
         for (TestUser member : members) {
             ids.add(member.id());
         }
-        return instance.as(owner.token())
+        return instance.as(owner.accessToken())
                 .body(Map.of("name", "cluster " + UUID.randomUUID(), "memberIds", ids))
                 .post("/api/rooms")
                 .then()
@@ -467,7 +463,7 @@ class ClusterIT {
     }
 
     private static String send(Instance instance, TestUser sender, String room, String body) {
-        return instance.as(sender.token())
+        return instance.as(sender.accessToken())
                 .body(Map.of("body", body))
                 .post("/api/rooms/{r}/messages", room)
                 .then()
@@ -478,7 +474,7 @@ class ClusterIT {
     }
 
     private static WsClient connect(Instance instance, TestUser user) {
-        return WsClient.ready(vertx, instance.ws(), user.token());
+        return WsClient.ready(vertx, instance.ws(), user.accessToken());
     }
 
     private static List<EventType> types(WsClient client, int count) {
@@ -496,7 +492,7 @@ class ClusterIT {
     }
 
     private static boolean isOnline(Instance instance, TestUser caller, TestUser user) {
-        return instance.as(caller.token())
+        return instance.as(caller.accessToken())
                 .get("/api/users/{u}", user.id())
                 .then()
                 .statusCode(200)

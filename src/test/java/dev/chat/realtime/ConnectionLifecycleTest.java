@@ -1,5 +1,6 @@
 package dev.chat.realtime;
 
+import static dev.chat.support.RoomApi.group;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +10,8 @@ import dev.chat.fanout.EventFrame;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.Fanout;
 import dev.chat.fanout.RoomEvent;
-import dev.chat.support.RoomApi;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.Api;
+import dev.chat.support.TestUser;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,9 +66,9 @@ class ConnectionLifecycleTest {
 
     @Test
     void shouldCloseAClientThatStopsReadingWith4008WhileOthersKeepReceiving() {
-        TestUser slow = RoomApi.register();
-        TestUser fast = RoomApi.register();
-        UUID room = fixtures.room(slow, fast);
+        TestUser slow = Api.newUser();
+        TestUser fast = Api.newUser();
+        UUID room = UUID.fromString(group(slow, fast));
         double closesBefore = slowConsumerCloses();
         try (WsClient slowWs = connect(slow);
                 WsClient fastWs = connect(fast)) {
@@ -111,15 +112,15 @@ class ConnectionLifecycleTest {
 
     @Test
     void shouldCloseAConnectionThatAnswersNoPings() throws IOException {
-        TestUser silent = RoomApi.register();
-        TestUser observer = RoomApi.register();
+        TestUser silent = Api.newUser();
+        TestUser observer = Api.newUser();
         // A raw socket that completes the upgrade and then neither reads nor writes: no pong, ever.
         try (Socket socket = new Socket(ws.getHost(), ws.getPort())) {
             socket.getOutputStream()
                     .write(("GET /ws HTTP/1.1\r\nHost: " + ws.getHost() + ":" + ws.getPort()
                                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
                                     + "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer "
-                                    + silent.token() + "\r\n\r\n")
+                                    + silent.accessToken() + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
             byte[] status = new byte[12];
             socket.getInputStream().readNBytes(status, 0, status.length);
@@ -129,7 +130,7 @@ class ConnectionLifecycleTest {
                 assertTrue(System.currentTimeMillis() < deadline, "the connection never came online");
                 sleep(50);
             }
-            // Dead after chat.ws.silence-timeout (6 s in tests), found by a sweep every 2 s.
+            // Dead after chat.ws.silence-timeout (3 s in tests), found by a sweep every 1 s.
             deadline = System.currentTimeMillis() + 15_000;
             while (online(observer, silent)) {
                 assertTrue(System.currentTimeMillis() < deadline, "the silent connection was never closed");
@@ -140,8 +141,8 @@ class ConnectionLifecycleTest {
 
     @Test
     void shouldCountOpenConnectionsAndDeliveredEvents() {
-        TestUser user = RoomApi.register();
-        UUID room = fixtures.room(user);
+        TestUser user = Api.newUser();
+        UUID room = UUID.fromString(group(user));
         double deliveredBefore = meters.get("chat.events.delivered").counter().count();
         try (WsClient one = connect(user);
                 WsClient two = connect(user)) {
@@ -171,7 +172,7 @@ class ConnectionLifecycleTest {
     }
 
     private WsClient connect(TestUser user) {
-        return WsClient.ready(vertx, ws, user.token());
+        return WsClient.ready(vertx, ws, user.accessToken());
     }
 
     private double slowConsumerCloses() {
@@ -179,7 +180,7 @@ class ConnectionLifecycleTest {
     }
 
     private static boolean online(TestUser caller, TestUser user) {
-        return given().header("Authorization", "Bearer " + caller.token())
+        return given().header("Authorization", "Bearer " + caller.accessToken())
                 .when()
                 .get("/api/users/" + user.uuid())
                 .then()

@@ -1,14 +1,13 @@
 package dev.chat.realtime;
 
-import static dev.chat.support.RoomApi.as;
+import static dev.chat.support.Api.newUser;
 import static dev.chat.support.RoomApi.group;
-import static dev.chat.support.RoomApi.register;
 import static dev.chat.support.RoomApi.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -50,16 +49,16 @@ class EndToEndTest {
 
     @Test
     void shouldPushASentMessageToEveryMemberConnectionAndToNoOneElse() {
-        TestUser alice = register();
-        TestUser bob = register();
-        TestUser eve = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        TestUser eve = newUser();
         String room = group(alice, bob);
         String evesOwn = group(eve);
         try (WsClient alice1 = connect(alice);
                 WsClient alice2 = connect(alice);
                 WsClient bobWs = connect(bob);
                 WsClient eveWs = connect(eve)) {
-            JsonPath sent = as(alice)
+            JsonPath sent = alice.as()
                     .body(Map.of("body", "hello", "clientMessageId", "c-1"))
                     .post("/api/rooms/{id}/messages", room)
                     .then()
@@ -84,13 +83,14 @@ class EndToEndTest {
 
     @Test
     void shouldPushOnlyCommittedMessagesSoThatHistoryAlreadyHasThem() {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String room = group(alice, bob);
         try (WsClient bobWs = connect(bob)) {
             send(alice, room, "committed");
             long seq = bobWs.next("message.created").getLong("seq");
-            as(bob).queryParam("after", seq - 1)
+            bob.as()
+                    .queryParam("after", seq - 1)
                     .get("/api/rooms/{id}/messages", room)
                     .then()
                     .statusCode(200)
@@ -103,11 +103,11 @@ class EndToEndTest {
 
     @Test
     void shouldNotPushARetriedMessageTwice() {
-        TestUser alice = register();
+        TestUser alice = newUser();
         String room = group(alice);
         try (WsClient aliceWs = connect(alice)) {
             for (int i = 0; i < 2; i++) {
-                as(alice)
+                alice.as()
                         .body(Map.of("body", "once", "clientMessageId", "retry-me"))
                         .post("/api/rooms/{id}/messages", room)
                         .then()
@@ -120,11 +120,11 @@ class EndToEndTest {
 
     @Test
     void shouldPushEditsAndDeletions() {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String room = group(alice, bob);
         try (WsClient bobWs = connect(bob)) {
-            String id = as(alice)
+            String id = alice.as()
                     .body(Map.of("body", "first"))
                     .post("/api/rooms/{id}/messages", room)
                     .then()
@@ -133,7 +133,7 @@ class EndToEndTest {
                     .path("id");
             bobWs.next("message.created");
 
-            as(alice)
+            alice.as()
                     .body(Map.of("body", "edited"))
                     .patch("/api/rooms/{r}/messages/{m}", room, id)
                     .then()
@@ -143,7 +143,7 @@ class EndToEndTest {
             assertEquals("edited", updated.getJsonObject("data").getString("body"));
             assertTrue(updated.getJsonObject("data").getString("editedAt") != null);
 
-            as(alice).delete("/api/rooms/{r}/messages/{m}", room, id).then().statusCode(204);
+            alice.as().delete("/api/rooms/{r}/messages/{m}", room, id).then().statusCode(204);
             JsonObject deleted = bobWs.next("message.deleted");
             assertEquals(new JsonObject().put("id", id).put("seq", 1), deleted.getJsonObject("data"));
         }
@@ -151,12 +151,12 @@ class EndToEndTest {
 
     @Test
     void shouldPushTypingToTheOthersButNotTheTypist() {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String room = group(alice, bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
-            as(alice)
+            alice.as()
                     .body(Map.of("typing", true))
                     .post("/api/rooms/{id}/typing", room)
                     .then()
@@ -170,13 +170,14 @@ class EndToEndTest {
 
     @Test
     void shouldPushReadReceiptsToMembers() {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String room = group(alice, bob);
         send(alice, room, "read me");
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
-            as(bob).body(Map.of("type", "read", "seq", 1))
+            bob.as()
+                    .body(Map.of("type", "read", "seq", 1))
                     .post("/api/rooms/{id}/receipts", room)
                     .then()
                     .statusCode(204);
@@ -189,11 +190,11 @@ class EndToEndTest {
 
     @Test
     void shouldPushRenamesToMembers() {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String room = group(alice, bob);
         try (WsClient bobWs = connect(bob)) {
-            as(alice)
+            alice.as()
                     .body(Map.of("name", "new name"))
                     .patch("/api/rooms/{id}", room)
                     .then()
@@ -206,12 +207,12 @@ class EndToEndTest {
 
     @Test
     void whenAMemberIsAddedTheirOpenConnectionReceivesTheRoomAtOnce() {
-        TestUser alice = register();
-        TestUser carol = register();
+        TestUser alice = newUser();
+        TestUser carol = newUser();
         String room = group(alice);
         try (WsClient aliceWs = connect(alice);
                 WsClient carolWs = connect(carol)) {
-            as(alice)
+            alice.as()
                     .body(Map.of("userId", carol.id()))
                     .post("/api/rooms/{id}/members", room)
                     .then()
@@ -234,13 +235,13 @@ class EndToEndTest {
 
     @Test
     void whenAMemberIsRemovedTheirConnectionsStopReceivingTheRoomAtOnce() {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String room = group(alice, bob);
         String bobsOther = group(bob);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
-            as(alice)
+            alice.as()
                     .delete("/api/rooms/{id}/members/{userId}", room, bob.id())
                     .then()
                     .statusCode(204);
@@ -252,7 +253,7 @@ class EndToEndTest {
             send(alice, room, "after removal");
             aliceWs.next("message.created");
             fence(bob, bobsOther, bobWs);
-            as(alice)
+            alice.as()
                     .body(Map.of("typing", true))
                     .post("/api/rooms/{id}/typing", room)
                     .then()
@@ -267,9 +268,9 @@ class EndToEndTest {
         int each = 50;
         List<TestUser> users = new ArrayList<>();
         for (int i = 0; i < senders; i++) {
-            users.add(register());
+            users.add(newUser());
         }
-        TestUser watcher = register();
+        TestUser watcher = newUser();
         String room = group(users.get(0), concat(users.subList(1, senders), watcher));
         List<WsClient> sockets = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(senders);
@@ -310,9 +311,9 @@ class EndToEndTest {
 
     @Test
     void whenARoomIsCreatedEachInitialMemberIsToldOnlyOfItsOwnMembership() {
-        TestUser alice = register();
-        TestUser bob = register();
-        TestUser carol = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        TestUser carol = newUser();
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob);
                 WsClient carolWs = connect(carol)) {
@@ -336,8 +337,8 @@ class EndToEndTest {
 
     @Test
     void whenAClientReconnectsHistoryAfterItsLastSeqFillsTheGap() {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         String room = group(alice, bob);
         long lastSeen;
         try (WsClient bobWs = connect(bob)) {
@@ -347,7 +348,8 @@ class EndToEndTest {
         send(alice, room, "missed 1");
         send(alice, room, "missed 2");
         try (WsClient bobWs = connect(bob)) {
-            List<String> gap = as(bob).queryParam("after", lastSeen)
+            List<String> gap = bob.as()
+                    .queryParam("after", lastSeen)
                     .get("/api/rooms/{id}/messages", room)
                     .then()
                     .statusCode(200)
@@ -374,7 +376,7 @@ class EndToEndTest {
     }
 
     private WsClient connect(TestUser user) {
-        return WsClient.ready(clients, ws, user.token());
+        return WsClient.ready(clients, ws, user.accessToken());
     }
 
     private static TestUser[] concat(List<TestUser> users, TestUser extra) {

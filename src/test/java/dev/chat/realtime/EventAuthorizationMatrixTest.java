@@ -1,11 +1,11 @@
 package dev.chat.realtime;
 
-import static dev.chat.support.RoomApi.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chat.support.Api;
 import dev.chat.support.RoomApi;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -115,7 +115,8 @@ class EventAuthorizationMatrixTest {
                     "message.updated",
                     "it edits its message",
                     Start.MEMBER,
-                    w -> as(w.subject())
+                    w -> w.subject()
+                            .as()
                             .body(Map.of("body", "edited"))
                             .patch(MESSAGE, w.room(), w.subjectsMessage())
                             .then()
@@ -130,7 +131,8 @@ class EventAuthorizationMatrixTest {
                     "message.deleted",
                     "it deletes its message",
                     Start.MEMBER,
-                    w -> as(w.subject())
+                    w -> w.subject()
+                            .as()
                             .delete(MESSAGE, w.room(), w.subjectsMessage())
                             .then()
                             .statusCode(204),
@@ -144,7 +146,7 @@ class EventAuthorizationMatrixTest {
                     "member.added",
                     "the owner adds it",
                     Start.OUTSIDE,
-                    w -> as(owner())
+                    w -> owner().as()
                             .body(Map.of("userId", w.subject().id()))
                             .post(MEMBERS, w.room())
                             .then()
@@ -159,7 +161,7 @@ class EventAuthorizationMatrixTest {
                     "member.removed",
                     "the owner removes it",
                     Start.MEMBER,
-                    w -> as(owner())
+                    w -> owner().as()
                             .delete(MEMBER, w.room(), w.subject().id())
                             .then()
                             .statusCode(204),
@@ -173,7 +175,8 @@ class EventAuthorizationMatrixTest {
                     "room.updated",
                     "it renames the room (as admin)",
                     Start.ADMIN,
-                    w -> as(w.subject())
+                    w -> w.subject()
+                            .as()
                             .body(Map.of("name", "renamed"))
                             .patch(ROOM, w.room())
                             .then()
@@ -188,7 +191,8 @@ class EventAuthorizationMatrixTest {
                     "typing",
                     "it types",
                     Start.MEMBER,
-                    w -> as(w.subject())
+                    w -> w.subject()
+                            .as()
                             .body(Map.of("typing", true))
                             .post(ROOM + "/typing", w.room())
                             .then()
@@ -203,7 +207,8 @@ class EventAuthorizationMatrixTest {
                     "receipt",
                     "it reads the owner's message",
                     Start.MEMBER,
-                    w -> as(w.subject())
+                    w -> w.subject()
+                            .as()
                             .body(Map.of("type", "read", "seq", w.ownersSeq()))
                             .post(ROOM + "/receipts", w.room())
                             .then()
@@ -228,15 +233,15 @@ class EventAuthorizationMatrixTest {
         if (fenceUser != null) {
             return;
         }
-        fenceUser = RoomApi.register();
+        fenceUser = Api.newUser();
         List<TestUser> standing = new ArrayList<>();
         for (Actor actor : standing()) {
-            users.put(actor, RoomApi.register());
+            users.put(actor, Api.newUser());
             standing.add(users.get(actor));
         }
         fenceRoom = RoomApi.group(fenceUser, standing.toArray(TestUser[]::new));
         for (Actor actor : standing()) {
-            sockets.put(actor, WsClient.ready(vertx, ws, users.get(actor).token()));
+            sockets.put(actor, WsClient.ready(vertx, ws, users.get(actor).accessToken()));
         }
     }
 
@@ -302,7 +307,7 @@ class EventAuthorizationMatrixTest {
     /** A fresh room R and a fresh X for one row; R's removed member removed while connected. */
     private World world(Start start) {
         TestUser owner = owner();
-        TestUser subject = RoomApi.register();
+        TestUser subject = Api.newUser();
         List<TestUser> members =
                 new ArrayList<>(List.of(users.get(Actor.ADMIN), users.get(Actor.MEMBER), users.get(Actor.REMOVED)));
         if (start != Start.OUTSIDE) {
@@ -313,7 +318,7 @@ class EventAuthorizationMatrixTest {
         if (start == Start.ADMIN) {
             RoomApi.makeAdmin(owner, room, subject);
         }
-        as(owner).delete(MEMBER, room, users.get(Actor.REMOVED).id()).then().statusCode(204);
+        owner.as().delete(MEMBER, room, users.get(Actor.REMOVED).id()).then().statusCode(204);
         String subjectsMessage = start == Start.OUTSIDE ? null : RoomApi.sendForId(subject, room, "its message");
         long ownersSeq = RoomApi.send(owner, room, "the owner's");
         String subjectsFenceRoom = RoomApi.group(fenceUser, subject);
@@ -321,7 +326,7 @@ class EventAuthorizationMatrixTest {
     }
 
     private void connectSubject(World world) {
-        sockets.put(Actor.SUBJECT, WsClient.ready(vertx, ws, world.subject().token()));
+        sockets.put(Actor.SUBJECT, WsClient.ready(vertx, ws, world.subject().accessToken()));
     }
 
     private static List<Actor> standing() {
@@ -361,7 +366,7 @@ class EventAuthorizationMatrixTest {
      */
     private Map<Actor, List<JsonObject>> presenceFence(World world) {
         Map<Actor, List<JsonObject>> before = new EnumMap<>(Actor.class);
-        try (WsClient fenceWs = WsClient.ready(vertx, ws, fenceUser.token())) {
+        try (WsClient fenceWs = WsClient.ready(vertx, ws, fenceUser.accessToken())) {
             for (Actor actor : sockets.keySet()) {
                 before.put(actor, presenceUntil(actor, true));
             }

@@ -1,17 +1,15 @@
 package dev.chat.realtime;
 
-import static io.restassured.RestAssured.given;
-
-import dev.chat.support.RoomApi;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * Rooms and memberships straight in SQL (users come from {@link RoomApi#register()}), so that a test can
- * publish events of its own making through the fan-out. The real-time layer reads exactly these tables.
+ * Room changes straight in SQL, without their events, so that a test can publish events of its own making
+ * through the fan-out, or lose one on purpose: a membership added or removed, a stream position taken. The
+ * real-time layer reads exactly these tables. Users and rooms come from the API.
  */
 final class Fixtures {
 
@@ -19,34 +17,6 @@ final class Fixtures {
 
     Fixtures(Pool pool) {
         this.pool = pool;
-    }
-
-    static String ticket(TestUser user) {
-        return given().header("Authorization", "Bearer " + user.token())
-                .when()
-                .post("/api/auth/ws-ticket")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getString("ticket");
-    }
-
-    UUID room(TestUser... members) {
-        UUID id = UUID.randomUUID();
-        pool.preparedQuery("INSERT INTO rooms (id, type, name, created_at, last_seq, last_activity, member_count)"
-                        + " VALUES ($1, 'group', $2, now(), 0, now(), $3)")
-                .execute(Tuple.of(id, "room " + id, members.length))
-                .await()
-                .indefinitely();
-        for (TestUser member : members) {
-            pool.preparedQuery("INSERT INTO memberships (room_id, user_id, role, joined_at)"
-                            + " VALUES ($1, $2, 'member', now())")
-                    .execute(Tuple.of(id, member.uuid()))
-                    .await()
-                    .indefinitely();
-        }
-        return id;
     }
 
     /** Adds the member and returns the stream position the change took (as RoomService does). */
@@ -65,6 +35,17 @@ final class Fixtures {
                 .await()
                 .indefinitely();
         return nextPosition(roomId);
+    }
+
+    /** The room's last stream position. */
+    long position(UUID roomId) {
+        return pool.preparedQuery("SELECT last_event FROM rooms WHERE id = $1")
+                .execute(Tuple.of(roomId))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     /** Takes the room's next stream position, as every room-changing transaction does. */

@@ -3,9 +3,10 @@ package dev.chat.realtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chat.support.Api;
 import dev.chat.support.RoomApi;
-import dev.chat.support.RoomApi.TestUser;
 import dev.chat.support.Tags;
+import dev.chat.support.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -79,15 +80,15 @@ class FloodIsolationTest {
 
     @Test
     void shouldKeepDeliveryInOtherRoomsAsFastUnderAFloodAsWithout() throws Exception {
-        TestUser flooder = RoomApi.register();
-        TestUser floodWatcher = RoomApi.register();
-        TestUser u = RoomApi.register();
-        TestUser v = RoomApi.register();
+        TestUser flooder = Api.newUser();
+        TestUser floodWatcher = Api.newUser();
+        TestUser u = Api.newUser();
+        TestUser v = Api.newUser();
         String roomA = RoomApi.group(flooder, floodWatcher);
         String roomB = RoomApi.group(u, v);
 
-        try (WsClient watcherWs = WsClient.bearer(vertx, ws, floodWatcher.token());
-                WsClient vWs = WsClient.bearer(vertx, ws, v.token())) {
+        try (WsClient watcherWs = WsClient.bearer(vertx, ws, floodWatcher.accessToken());
+                WsClient vWs = WsClient.bearer(vertx, ws, v.accessToken())) {
             // Connected after the rooms were made: no member.added, B's messages come first.
             watcherWs.ready(); // A's accepted messages are fanned out to a real connection too
             vWs.ready();
@@ -159,7 +160,7 @@ class FloodIsolationTest {
                     for (int i = 0; i < SAMPLES; i++) {
                         String body = phase + " " + i;
                         sentAt.put(body, System.nanoTime());
-                        statuses.add(RoomApi.as(sender)
+                        statuses.add(sender.as()
                                 .body(Map.of("body", body))
                                 .post("/api/rooms/{roomId}/messages", room)
                                 .statusCode());
@@ -201,7 +202,7 @@ class FloodIsolationTest {
         }
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://" + ws.getHost() + ":" + ws.getPort() + "/api/rooms/" + room + "/messages"))
-                .header("Authorization", "Bearer " + flooder.token())
+                .header("Authorization", "Bearer " + flooder.accessToken())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         new JsonObject().put("body", "flood " + chain + "-" + n).encode()))

@@ -3,8 +3,8 @@ package dev.chat.realtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.support.RoomApi;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.Api;
+import dev.chat.support.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -41,8 +41,8 @@ class HostileWebSocketTest {
 
     @Test
     void shouldRefuseEveryBrokenUpgradeWithA4xx() throws IOException {
-        TestUser user = RoomApi.register();
-        String bearer = "Authorization: Bearer " + user.token();
+        TestUser user = Api.newUser();
+        String bearer = "Authorization: Bearer " + user.accessToken();
         String upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\n";
         String version = "Sec-WebSocket-Version: 13\r\n";
         String key = "Sec-WebSocket-Key: " + KEY + "\r\n";
@@ -80,7 +80,7 @@ class HostileWebSocketTest {
 
     @Test
     void shouldCloseAConnectionThatBreaksTheProtocolWithoutAServerError() throws IOException {
-        TestUser user = RoomApi.register();
+        TestUser user = Api.newUser();
         Map<String, byte[]> fatal = new LinkedHashMap<>();
         fatal.put(
                 "frame over the 4 KiB limit",
@@ -127,7 +127,7 @@ class HostileWebSocketTest {
 
     /** The server still upgrades, authenticates and answers: nothing above broke it. */
     private void assertServing(TestUser user) {
-        try (WsClient client = WsClient.ready(vertx, ws, user.token())) {
+        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
             client.send("{\"type\":\"ping\"}");
             assertEquals("pong", client.next().getString("type"));
         }
@@ -159,7 +159,7 @@ class HostileWebSocketTest {
                             "/ws",
                             "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                                     + "Sec-WebSocket-Key: " + KEY + "\r\nAuthorization: Bearer "
-                                    + user.token() + "\r\n")
+                                    + user.accessToken() + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             String statusLine = readLine(in);
             assertTrue(statusLine.contains(" 101 "), "upgrade refused: " + statusLine);

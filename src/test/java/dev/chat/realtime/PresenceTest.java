@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chat.support.Api;
 import dev.chat.support.RoomApi;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -41,14 +42,14 @@ class PresenceTest {
 
     @Test
     void shouldTellEveryConnectionOfEveryRoomMateOnceWhenAUserComesAndGoes() throws InterruptedException {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        TestUser eve = RoomApi.register();
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        TestUser eve = Api.newUser();
         RoomApi.group(alice, bob);
         RoomApi.group(alice, bob); // two shared rooms: still one frame per connection
         RoomApi.group(bob, eve);
-        TestUser stranger = RoomApi.register();
-        TestUser fence = RoomApi.register();
+        TestUser stranger = Api.newUser();
+        TestUser fence = Api.newUser();
         RoomApi.group(fence, alice);
         RoomApi.group(fence, stranger);
         try (WsClient alice1 = connect(alice);
@@ -89,9 +90,9 @@ class PresenceTest {
 
     @Test
     void shouldNotAnnounceAUserToUsersWithoutASharedRoom() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        TestUser fence = RoomApi.register();
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        TestUser fence = Api.newUser();
         RoomApi.group(fence, alice);
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
@@ -102,18 +103,18 @@ class PresenceTest {
     /** %test sets chat.presence.max-room-size=8: a room of 9 carries no presence, a room of 2 still does. */
     @Test
     void shouldNotAnnounceThroughARoomAboveTheSizeCap() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        TestUser carol = RoomApi.register();
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        TestUser carol = Api.newUser();
         TestUser[] crowd = new TestUser[9];
         crowd[0] = alice;
         crowd[1] = bob;
         for (int i = 2; i < crowd.length; i++) {
-            crowd[i] = RoomApi.register();
+            crowd[i] = Api.newUser();
         }
         RoomApi.group(crowd[0], java.util.Arrays.copyOfRange(crowd, 1, crowd.length));
         RoomApi.group(alice, carol);
-        TestUser fence = RoomApi.register();
+        TestUser fence = Api.newUser();
         RoomApi.group(fence, bob);
         try (WsClient bobWs = connect(bob);
                 WsClient carolWs = connect(carol)) {
@@ -129,7 +130,7 @@ class PresenceTest {
     }
 
     private WsClient connect(TestUser user) {
-        return WsClient.ready(vertx, ws, user.token());
+        return WsClient.ready(vertx, ws, user.accessToken());
     }
 
     /**
@@ -159,7 +160,7 @@ class PresenceTest {
     }
 
     private static JsonObject profile(TestUser caller, TestUser user) {
-        return new JsonObject(given().header("Authorization", "Bearer " + caller.token())
+        return new JsonObject(given().header("Authorization", "Bearer " + caller.accessToken())
                 .when()
                 .get("/api/users/" + user.uuid())
                 .then()

@@ -1,5 +1,6 @@
 package dev.chat.realtime;
 
+import static dev.chat.support.RoomApi.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -14,8 +15,8 @@ import dev.chat.room.Role;
 import dev.chat.room.RoomService;
 import dev.chat.room.RoomType;
 import dev.chat.room.RoomView;
-import dev.chat.support.RoomApi;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.Api;
+import dev.chat.support.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -70,10 +71,10 @@ class RoomDeliveryTest {
 
     @Test
     void whenALaterEventIsPublishedBeforeARemovalItNeverReachesTheRemovedMember() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        UUID room = fixtures.room(alice, bob);
-        UUID bobsOther = fixtures.room(bob);
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        UUID room = UUID.fromString(group(alice, bob));
+        UUID bobsOther = UUID.fromString(group(bob));
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             long removal = fixtures.leave(room, bob);
@@ -95,11 +96,11 @@ class RoomDeliveryTest {
 
     @Test
     void shouldDeliverRoomEventToEveryConnectionOfEveryMemberAndToNoOneElse() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        TestUser eve = RoomApi.register();
-        UUID room = fixtures.room(alice, bob);
-        UUID evesOwn = fixtures.room(eve);
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        TestUser eve = Api.newUser();
+        UUID room = UUID.fromString(group(alice, bob));
+        UUID evesOwn = UUID.fromString(group(eve));
         try (WsClient alice1 = connect(alice);
                 WsClient alice2 = connect(alice);
                 WsClient bobWs = connect(bob);
@@ -118,9 +119,9 @@ class RoomDeliveryTest {
 
     @Test
     void shouldDeliverMessageEventsWithTheirSeqToMembersIncludingTheSender() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        UUID room = fixtures.room(alice, bob);
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        UUID room = UUID.fromString(group(alice, bob));
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             fanout.publish(RoomEvent.change(room, fixtures.nextPosition(room), created(room, 1, alice)));
@@ -159,9 +160,9 @@ class RoomDeliveryTest {
 
     @Test
     void shouldNotSendTypingToTheTypist() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        UUID room = fixtures.room(alice, bob);
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        UUID room = UUID.fromString(group(alice, bob));
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             fanout.publish(RoomEvent.signal(
@@ -178,9 +179,9 @@ class RoomDeliveryTest {
 
     @Test
     void whenATypingSignalWasCheckedAfterAnAddItWaitsForTheAdd() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        UUID room = fixtures.room(alice);
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        UUID room = UUID.fromString(group(alice));
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             long add = fixtures.join(room, bob);
@@ -200,9 +201,9 @@ class RoomDeliveryTest {
 
     @Test
     void shouldSubscribeTheAddedMembersOpenConnectionsAtOnce() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        UUID room = fixtures.room(alice);
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        UUID room = UUID.fromString(group(alice));
         try (WsClient aliceWs = connect(alice);
                 WsClient bob1 = connect(bob);
                 WsClient bob2 = connect(bob)) {
@@ -228,9 +229,9 @@ class RoomDeliveryTest {
 
     @Test
     void shouldSubscribeTheAddedMemberEvenWhenNoOtherMemberIsConnectedHere() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        UUID room = fixtures.room(alice);
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        UUID room = UUID.fromString(group(alice));
         try (WsClient bobWs = connect(bob)) {
             long add = fixtures.join(room, bob);
             long message = fixtures.nextPosition(room);
@@ -244,10 +245,10 @@ class RoomDeliveryTest {
 
     @Test
     void shouldStopDeliveryToTheRemovedMemberAtOnce() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        UUID room = fixtures.room(alice, bob);
-        UUID bobsOther = fixtures.room(bob);
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        UUID room = UUID.fromString(group(alice, bob));
+        UUID bobsOther = UUID.fromString(group(bob));
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             fanout.publish(RoomEvent.memberRemoved(room, fixtures.leave(room, bob), bob.uuid(), removed(room, bob)));
@@ -266,10 +267,10 @@ class RoomDeliveryTest {
 
     @Test
     void whenAnEventIsLostTheRoomIsReReadAndDeliveryGoesOn() {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        UUID room = fixtures.room(alice, bob);
-        UUID bobsOther = fixtures.room(bob);
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        UUID room = UUID.fromString(group(alice, bob));
+        UUID bobsOther = UUID.fromString(group(bob));
         try (WsClient aliceWs = connect(alice);
                 WsClient bobWs = connect(bob)) {
             long lostRemoval = fixtures.leave(room, bob); // its event never comes (Redis was down, say)
@@ -290,14 +291,16 @@ class RoomDeliveryTest {
 
     @Test
     void shouldDeliverMessagesOfConcurrentSendersInStreamOrderOnEveryConnection() throws Exception {
-        TestUser alice = RoomApi.register();
-        TestUser bob = RoomApi.register();
-        UUID room = fixtures.room(alice, bob);
+        TestUser alice = Api.newUser();
+        TestUser bob = Api.newUser();
+        UUID room = UUID.fromString(group(alice, bob));
+        long base = fixtures.position(room); // the creation's member.added events took the first positions
         int total = PUBLISHERS * MESSAGES_EACH;
         try (WsClient alice1 = connect(alice);
                 WsClient alice2 = connect(alice);
                 WsClient bobWs = connect(bob)) {
-            // Publisher p owns positions p+1, p+1+5, ...; each publishes its own in pairs swapped (the later
+            // Publisher p owns seqs p+1, p+1+5, ... (at positions base+seq); each publishes its own in pairs swapped
+            // (the later
             // first), and all start together: the room receives them out of order, from five threads.
             ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
             CountDownLatch start = new CountDownLatch(1);
@@ -313,7 +316,7 @@ class RoomDeliveryTest {
                 running.add(publishers.submit(() -> {
                     start.await();
                     for (long seq : seqs) {
-                        fanout.publish(RoomEvent.change(room, seq, created(room, seq, alice)));
+                        fanout.publish(RoomEvent.change(room, base + seq, created(room, seq, alice)));
                     }
                     return null;
                 }));
@@ -324,7 +327,7 @@ class RoomDeliveryTest {
             }
             publishers.shutdown();
             // The fence: the next position, published after all of them, must come right after seq total.
-            fanout.publish(RoomEvent.change(room, total + 1, created(room, total + 1, alice)));
+            fanout.publish(RoomEvent.change(room, base + total + 1, created(room, total + 1, alice)));
 
             for (WsClient client : List.of(alice1, alice2, bobWs)) {
                 for (long seq = 1; seq <= total; seq++) {
@@ -337,7 +340,7 @@ class RoomDeliveryTest {
     }
 
     private WsClient connect(TestUser user) {
-        return WsClient.ready(vertx, ws, user.token());
+        return WsClient.ready(vertx, ws, user.accessToken());
     }
 
     /**

@@ -3,8 +3,8 @@ package dev.chat.realtime;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.support.RoomApi;
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.Api;
+import dev.chat.support.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.websockets.next.OpenConnections;
@@ -33,8 +33,8 @@ class SocketOutboundTest {
 
     @Test
     void shouldWriteFramesStraightToTheVertxSocket() {
-        TestUser user = RoomApi.register();
-        try (WsClient client = WsClient.ready(vertx, ws, user.token())) {
+        TestUser user = Api.newUser();
+        try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
             Collection<WebSocketConnection> open = connections.listAll();
             assertFalse(open.isEmpty());
             for (WebSocketConnection connection : open) {

@@ -1,14 +1,13 @@
 package dev.chat.room;
 
-import static dev.chat.support.RoomApi.as;
+import static dev.chat.support.Api.newUser;
 import static dev.chat.support.RoomApi.group;
-import static dev.chat.support.RoomApi.register;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chat.support.RoomApi.TestUser;
 import dev.chat.support.Tags;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -113,7 +112,7 @@ class ForeignKeyIndexTest {
     @Test
     @Tag(Tags.HEAVY)
     void whenTheLastMemberLeavesABigRoomTheDeleteIsFast() {
-        TestUser writer = register();
+        TestUser writer = newUser();
         UUID writerId = UUID.fromString(writer.id());
         List<UUID> others = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -127,7 +126,7 @@ class ForeignKeyIndexTest {
         rows("ANALYZE messages", Tuple.tuple());
 
         long start = System.nanoTime();
-        as(writer)
+        writer.as()
                 .delete("/api/rooms/{roomId}/members/{userId}", big, writer.id())
                 .then()
                 .statusCode(204);

@@ -1,13 +1,13 @@
 package dev.chat.room;
 
+import static dev.chat.support.Api.newUser;
 import static dev.chat.support.RoomApi.group;
-import static dev.chat.support.RoomApi.register;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chat.message.MessageRepository;
-import dev.chat.support.RoomApi.TestUser;
 import dev.chat.support.Tags;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -63,9 +63,9 @@ class QueryPlanTest {
         if (bigRoom != null) {
             return;
         }
-        TestUser writer = register();
-        reader = register();
-        newcomer = register(); // a member who has read nothing: the unread count's worst case
+        TestUser writer = newUser();
+        reader = newUser();
+        newcomer = newUser(); // a member who has read nothing: the unread count's worst case
         UUID room = UUID.fromString(group(writer, reader, newcomer));
         writerId = UUID.fromString(writer.id());
         UUID readerId = UUID.fromString(reader.id());

@@ -1,8 +1,7 @@
 package dev.chat.room;
 
-import static dev.chat.support.RoomApi.as;
+import static dev.chat.support.Api.newUser;
 import static dev.chat.support.RoomApi.group;
-import static dev.chat.support.RoomApi.register;
 import static dev.chat.support.RoomApi.send;
 import static dev.chat.support.RoomApi.sendForId;
 import static org.hamcrest.Matchers.contains;
@@ -12,7 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.ArrayList;
@@ -29,12 +28,13 @@ class RoomListTest {
 
     @Test
     void shouldListMyRoomsMostRecentActivityFirst() {
-        TestUser me = register();
+        TestUser me = newUser();
         String first = group(me);
         String second = group(me);
         String third = group(me);
         send(me, first, "wake up");
-        as(me).get(ROOMS)
+        me.as()
+                .get(ROOMS)
                 .then()
                 .statusCode(200)
                 .body("items.id", contains(first, third, second), "nextCursor", nullValue());
@@ -42,16 +42,16 @@ class RoomListTest {
 
     @Test
     void shouldListOnlyRoomsIAmAMemberOf() {
-        TestUser me = register();
-        TestUser other = register();
+        TestUser me = newUser();
+        TestUser other = newUser();
         group(other);
         String shared = group(other, me);
-        as(me).get(ROOMS).then().body("items.id", contains(shared));
+        me.as().get(ROOMS).then().body("items.id", contains(shared));
     }
 
     @Test
     void shouldWalkAllRoomsWithTheCursor() {
-        TestUser me = register();
+        TestUser me = newUser();
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             created.add(0, group(me)); // newest first
@@ -60,7 +60,7 @@ class RoomListTest {
         String cursor = null;
         int pages = 0;
         do {
-            var request = as(me).queryParam("limit", 2);
+            var request = me.as().queryParam("limit", 2);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
@@ -75,27 +75,30 @@ class RoomListTest {
 
     @Test
     void whenCursorOrLimitIsInvalidShouldAnswer400NamingIt() {
-        TestUser me = register();
-        as(me).queryParam("cursor", "garbage!")
+        TestUser me = newUser();
+        me.as()
+                .queryParam("cursor", "garbage!")
                 .get(ROOMS)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("cursor"));
-        as(me).queryParam("cursor", "MTIzOm5vdC1hLXV1aWQ")
+        me.as()
+                .queryParam("cursor", "MTIzOm5vdC1hLXV1aWQ")
                 .get(ROOMS)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("cursor"));
-        as(me).queryParam("limit", 0).get(ROOMS).then().statusCode(400).body("errors.field", hasItem("limit"));
-        as(me).queryParam("limit", 101).get(ROOMS).then().statusCode(400).body("errors.field", hasItem("limit"));
-        as(me).queryParam("limit", 100).get(ROOMS).then().statusCode(200);
+        me.as().queryParam("limit", 0).get(ROOMS).then().statusCode(400).body("errors.field", hasItem("limit"));
+        me.as().queryParam("limit", 101).get(ROOMS).then().statusCode(400).body("errors.field", hasItem("limit"));
+        me.as().queryParam("limit", 100).get(ROOMS).then().statusCode(200);
     }
 
     @Test
     void shouldShowLastMessageOrNull() {
-        TestUser me = register();
+        TestUser me = newUser();
         String empty = group(me);
-        as(me).get(ROOMS)
+        me.as()
+                .get(ROOMS)
                 .then()
                 .body(
                         "items[0].id",
@@ -112,7 +115,8 @@ class RoomListTest {
                         notNullValue());
         send(me, empty, "first");
         send(me, empty, "second");
-        as(me).get(ROOMS)
+        me.as()
+                .get(ROOMS)
                 .then()
                 .body(
                         "items[0].lastMessage.body",
@@ -127,11 +131,12 @@ class RoomListTest {
 
     @Test
     void whenLastMessageIsDeletedShouldShowTheTombstone() {
-        TestUser me = register();
+        TestUser me = newUser();
         String roomId = group(me);
         String id = sendForId(me, roomId, "regret");
-        as(me).delete(MESSAGE, roomId, id).then().statusCode(204);
-        as(me).get(ROOMS)
+        me.as().delete(MESSAGE, roomId, id).then().statusCode(204);
+        me.as()
+                .get(ROOMS)
                 .then()
                 .body(
                         "items[0].lastMessage.id",
@@ -144,27 +149,29 @@ class RoomListTest {
 
     @Test
     void shouldCountUnreadAfterReadsSendsAndDeletes() {
-        TestUser me = register();
-        TestUser other = register();
+        TestUser me = newUser();
+        TestUser other = newUser();
         String roomId = group(other, me);
         send(other, roomId, "1");
         send(other, roomId, "2");
         String third = sendForId(other, roomId, "3");
         assertUnread(me, roomId, 3, 0);
 
-        as(me).body(Map.of("type", "read", "seq", 2))
+        me.as()
+                .body(Map.of("type", "read", "seq", 2))
                 .post(RECEIPTS, roomId)
                 .then()
                 .statusCode(204);
         assertUnread(me, roomId, 1, 2);
 
-        as(me).body(Map.of("type", "delivered", "seq", 3))
+        me.as()
+                .body(Map.of("type", "delivered", "seq", 3))
                 .post(RECEIPTS, roomId)
                 .then()
                 .statusCode(204);
         assertUnread(me, roomId, 1, 2); // delivered is not read
 
-        as(other).delete(MESSAGE, roomId, third).then().statusCode(204);
+        other.as().delete(MESSAGE, roomId, third).then().statusCode(204);
         assertUnread(me, roomId, 0, 2); // a tombstone is nothing to read
 
         send(other, roomId, "4");
@@ -177,7 +184,8 @@ class RoomListTest {
     }
 
     private static void assertUnread(TestUser user, String roomId, int unread, int lastReadSeq) {
-        as(user).get(ROOMS)
+        user.as()
+                .get(ROOMS)
                 .then()
                 .statusCode(200)
                 .body("items.find { it.id == '" + roomId + "' }.unreadCount", is(unread))

@@ -1,9 +1,8 @@
 package dev.chat.room;
 
-import static dev.chat.support.RoomApi.as;
+import static dev.chat.support.Api.newUser;
 import static dev.chat.support.RoomApi.group;
 import static dev.chat.support.RoomApi.makeAdmin;
-import static dev.chat.support.RoomApi.register;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
@@ -14,7 +13,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.chat.support.RoomApi.TestUser;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,9 +38,9 @@ class RoomResourceTest {
 
     @Test
     void shouldCreateGroupRoomWithCreatorAsOwner() {
-        TestUser owner = register();
-        TestUser other = register();
-        String roomId = as(owner)
+        TestUser owner = newUser();
+        TestUser other = newUser();
+        String roomId = owner.as()
                 .body(Map.of("name", "Team", "memberIds", List.of(other.id(), owner.id())))
                 .post(ROOMS)
                 .then()
@@ -60,7 +59,7 @@ class RoomResourceTest {
                 .extract()
                 .path("id");
         String me = "items.find { it.userId == '" + owner.id() + "' }.";
-        as(owner)
+        owner.as()
                 .get(MEMBERS, roomId)
                 .then()
                 .statusCode(200)
@@ -72,9 +71,9 @@ class RoomResourceTest {
 
     @Test
     void whenAMemberIdIsUnknownShouldAnswer400AndCreateNothing() {
-        TestUser owner = register();
+        TestUser owner = newUser();
         String name = "ghost room " + UUID.randomUUID();
-        as(owner)
+        owner.as()
                 .body(Map.of(
                         "name", name, "memberIds", List.of(UUID.randomUUID().toString())))
                 .post(ROOMS)
@@ -82,33 +81,38 @@ class RoomResourceTest {
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("errors.field", hasItem("memberIds"));
-        as(owner).get(ROOMS).then().statusCode(200).body("items.name", not(hasItem(name)));
+        owner.as().get(ROOMS).then().statusCode(200).body("items.name", not(hasItem(name)));
     }
 
     @Test
     void whenNameIsBlankOrTooLongShouldAnswer400NamingIt() {
-        TestUser owner = register();
-        as(owner).body(Map.of("name", "   ")).post(ROOMS).then().statusCode(400).body("errors.field", hasItem("name"));
+        TestUser owner = newUser();
+        owner.as()
+                .body(Map.of("name", "   "))
+                .post(ROOMS)
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("name"));
         // Unicode spaces are blank too (ideographic space, no-break space).
-        as(owner)
+        owner.as()
                 .body(Map.of("name", "\u3000\u00a0"))
                 .post(ROOMS)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("name"));
-        as(owner)
+        owner.as()
                 .body(Map.of("name", "x".repeat(101)))
                 .post(ROOMS)
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("name"));
-        as(owner).body(Map.of("name", "x".repeat(100))).post(ROOMS).then().statusCode(201);
+        owner.as().body(Map.of("name", "x".repeat(100))).post(ROOMS).then().statusCode(201);
     }
 
     @Test
     void whenAMemberIdIsMalformedShouldAnswer400() {
-        TestUser owner = register();
-        as(owner)
+        TestUser owner = newUser();
+        owner.as()
                 .body(Map.of("name", "x", "memberIds", List.of("not-a-uuid")))
                 .post(ROOMS)
                 .then()
@@ -118,9 +122,9 @@ class RoomResourceTest {
 
     @Test
     void shouldCreateOneDirectRoomPerPair() {
-        TestUser alice = register();
-        TestUser bob = register();
-        String first = as(alice)
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        String first = alice.as()
                 .body(Map.of("userId", bob.id()))
                 .post(ROOMS + "/direct")
                 .then()
@@ -128,13 +132,14 @@ class RoomResourceTest {
                 .body("type", is("direct"), "name", nullValue(), "memberCount", is(2))
                 .extract()
                 .path("id");
-        as(alice)
+        alice.as()
                 .body(Map.of("userId", bob.id()))
                 .post(ROOMS + "/direct")
                 .then()
                 .statusCode(200)
                 .body("id", is(first));
-        as(bob).body(Map.of("userId", alice.id()))
+        bob.as()
+                .body(Map.of("userId", alice.id()))
                 .post(ROOMS + "/direct")
                 .then()
                 .statusCode(200)
@@ -143,17 +148,18 @@ class RoomResourceTest {
 
     @Test
     void whenDirectRoomIsRequestedConcurrentlyShouldCreateItOnce() throws Exception {
-        TestUser alice = register();
-        TestUser bob = register();
+        TestUser alice = newUser();
+        TestUser bob = newUser();
         List<CompletableFuture<String>> calls = IntStream.range(0, 8)
-                .mapToObj(i -> CompletableFuture.supplyAsync(() -> as(i % 2 == 0 ? alice : bob)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> (i % 2 == 0 ? alice : bob)
+                                .as()
                                 .body(Map.of("userId", i % 2 == 0 ? bob.id() : alice.id()))
                                 .post(ROOMS + "/direct")
                                 .then()
                                 .extract()
                                 .statusCode()
                         + " "
-                        + as(alice)
+                        + alice.as()
                                 .body(Map.of("userId", bob.id()))
                                 .post(ROOMS + "/direct")
                                 .then()
@@ -168,14 +174,14 @@ class RoomResourceTest {
 
     @Test
     void whenDirectRoomIsWithYourselfOrNobodyShouldAnswer400() {
-        TestUser alice = register();
-        as(alice)
+        TestUser alice = newUser();
+        alice.as()
                 .body(Map.of("userId", alice.id()))
                 .post(ROOMS + "/direct")
                 .then()
                 .statusCode(400)
                 .body("errors.field", hasItem("userId"));
-        as(alice)
+        alice.as()
                 .body(Map.of("userId", UUID.randomUUID().toString()))
                 .post(ROOMS + "/direct")
                 .then()
@@ -185,70 +191,70 @@ class RoomResourceTest {
 
     @Test
     void whenRoomIsDirectShouldRefuseRenameAndMemberChangesWith400() {
-        TestUser alice = register();
-        TestUser bob = register();
-        TestUser carol = register();
-        String roomId = as(alice)
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        TestUser carol = newUser();
+        String roomId = alice.as()
                 .body(Map.of("userId", bob.id()))
                 .post(ROOMS + "/direct")
                 .then()
                 .extract()
                 .path("id");
-        as(alice).body(Map.of("name", "x")).patch(ROOM, roomId).then().statusCode(400);
-        as(alice)
+        alice.as().body(Map.of("name", "x")).patch(ROOM, roomId).then().statusCode(400);
+        alice.as()
                 .body(Map.of("userId", carol.id()))
                 .post(MEMBERS, roomId)
                 .then()
                 .statusCode(400);
-        as(alice).delete(MEMBER, roomId, bob.id()).then().statusCode(400);
-        as(alice).delete(MEMBER, roomId, alice.id()).then().statusCode(400);
-        as(alice).get(MEMBERS, roomId).then().body("items.userId", containsInAnyOrder(alice.id(), bob.id()));
+        alice.as().delete(MEMBER, roomId, bob.id()).then().statusCode(400);
+        alice.as().delete(MEMBER, roomId, alice.id()).then().statusCode(400);
+        alice.as().get(MEMBERS, roomId).then().body("items.userId", containsInAnyOrder(alice.id(), bob.id()));
     }
 
     @Test
     void shouldGetRoomForMember() {
-        TestUser owner = register();
+        TestUser owner = newUser();
         String roomId = group(owner);
-        as(owner).get(ROOM, roomId).then().statusCode(200).body("id", is(roomId), "memberCount", is(1));
+        owner.as().get(ROOM, roomId).then().statusCode(200).body("id", is(roomId), "memberCount", is(1));
     }
 
     @Test
     void shouldLetOwnerAndAdminRename() {
-        TestUser owner = register();
-        TestUser admin = register();
+        TestUser owner = newUser();
+        TestUser admin = newUser();
         String roomId = group(owner, admin);
         makeAdmin(owner, roomId, admin);
-        as(owner)
+        owner.as()
                 .body(Map.of("name", " New name "))
                 .patch(ROOM, roomId)
                 .then()
                 .statusCode(200)
                 .body("name", is("New name"));
-        as(admin)
+        admin.as()
                 .body(Map.of("name", "Admin's"))
                 .patch(ROOM, roomId)
                 .then()
                 .statusCode(200)
                 .body("name", is("Admin's"));
-        as(owner).get(ROOM, roomId).then().body("name", is("Admin's"));
+        owner.as().get(ROOM, roomId).then().body("name", is("Admin's"));
     }
 
     @Test
     void whenAPlainMemberRenamesShouldAnswer403AndKeepTheName() {
-        TestUser owner = register();
-        TestUser member = register();
+        TestUser owner = newUser();
+        TestUser member = newUser();
         String roomId = group(owner, member);
-        String name = as(owner).get(ROOM, roomId).then().extract().path("name");
-        as(member).body(Map.of("name", "mine")).patch(ROOM, roomId).then().statusCode(403);
-        as(owner).get(ROOM, roomId).then().body("name", is(name));
+        String name = owner.as().get(ROOM, roomId).then().extract().path("name");
+        member.as().body(Map.of("name", "mine")).patch(ROOM, roomId).then().statusCode(403);
+        owner.as().get(ROOM, roomId).then().body("name", is(name));
     }
 
     @Test
     void shouldAddMemberAndCountIt() {
-        TestUser owner = register();
-        TestUser newcomer = register();
+        TestUser owner = newUser();
+        TestUser newcomer = newUser();
         String roomId = group(owner);
-        as(owner)
+        owner.as()
                 .body(Map.of("userId", newcomer.id()))
                 .post(MEMBERS, roomId)
                 .then()
@@ -266,27 +272,27 @@ class RoomResourceTest {
                         is(0),
                         "lastDeliveredSeq",
                         is(0));
-        as(newcomer).get(ROOM, roomId).then().statusCode(200).body("memberCount", is(2));
+        newcomer.as().get(ROOM, roomId).then().statusCode(200).body("memberCount", is(2));
     }
 
     @Test
     void whenAddingAnExistingMemberShouldAnswer409() {
-        TestUser owner = register();
-        TestUser member = register();
+        TestUser owner = newUser();
+        TestUser member = newUser();
         String roomId = group(owner, member);
-        as(owner)
+        owner.as()
                 .body(Map.of("userId", member.id()))
                 .post(MEMBERS, roomId)
                 .then()
                 .statusCode(409);
-        as(owner).get(ROOM, roomId).then().body("memberCount", is(2));
+        owner.as().get(ROOM, roomId).then().body("memberCount", is(2));
     }
 
     @Test
     void whenAddingAnUnknownUserShouldAnswer400() {
-        TestUser owner = register();
+        TestUser owner = newUser();
         String roomId = group(owner);
-        as(owner)
+        owner.as()
                 .body(Map.of("userId", UUID.randomUUID().toString()))
                 .post(MEMBERS, roomId)
                 .then()
@@ -296,26 +302,26 @@ class RoomResourceTest {
 
     @Test
     void whenAPlainMemberAddsSomeoneShouldAnswer403() {
-        TestUser owner = register();
-        TestUser member = register();
-        TestUser outsider = register();
+        TestUser owner = newUser();
+        TestUser member = newUser();
+        TestUser outsider = newUser();
         String roomId = group(owner, member);
-        as(member)
+        member.as()
                 .body(Map.of("userId", outsider.id()))
                 .post(MEMBERS, roomId)
                 .then()
                 .statusCode(403);
-        as(outsider).get(ROOM, roomId).then().statusCode(404);
+        outsider.as().get(ROOM, roomId).then().statusCode(404);
     }
 
     @Test
     void shouldLetAdminAddMembers() {
-        TestUser owner = register();
-        TestUser admin = register();
-        TestUser newcomer = register();
+        TestUser owner = newUser();
+        TestUser admin = newUser();
+        TestUser newcomer = newUser();
         String roomId = group(owner, admin);
         makeAdmin(owner, roomId, admin);
-        as(admin)
+        admin.as()
                 .body(Map.of("userId", newcomer.id()))
                 .post(MEMBERS, roomId)
                 .then()
@@ -324,16 +330,16 @@ class RoomResourceTest {
 
     @Test
     void shouldChangeRoleAsOwner() {
-        TestUser owner = register();
-        TestUser member = register();
+        TestUser owner = newUser();
+        TestUser member = newUser();
         String roomId = group(owner, member);
-        as(owner)
+        owner.as()
                 .body(Map.of("role", "admin"))
                 .patch(MEMBER, roomId, member.id())
                 .then()
                 .statusCode(200)
                 .body("role", is("admin"), "userId", is(member.id()));
-        as(owner)
+        owner.as()
                 .body(Map.of("role", "member"))
                 .patch(MEMBER, roomId, member.id())
                 .then()
@@ -343,11 +349,11 @@ class RoomResourceTest {
 
     @Test
     void whenRoleIsOwnerOrUnknownShouldAnswer400() {
-        TestUser owner = register();
-        TestUser member = register();
+        TestUser owner = newUser();
+        TestUser member = newUser();
         String roomId = group(owner, member);
         for (Object role : new Object[] {"owner", "boss", 1}) {
-            as(owner)
+            owner.as()
                     .body(Map.of("role", role))
                     .patch(MEMBER, roomId, member.id())
                     .then()
@@ -358,14 +364,14 @@ class RoomResourceTest {
 
     @Test
     void whenOwnerChangesOwnRoleShouldAnswer400() {
-        TestUser owner = register();
-        String roomId = group(owner, register());
-        as(owner)
+        TestUser owner = newUser();
+        String roomId = group(owner, newUser());
+        owner.as()
                 .body(Map.of("role", "member"))
                 .patch(MEMBER, roomId, owner.id())
                 .then()
                 .statusCode(400);
-        as(owner)
+        owner.as()
                 .get(MEMBERS, roomId)
                 .then()
                 .body("items.find { it.userId == '" + owner.id() + "' }.role", is("owner"));
@@ -373,12 +379,12 @@ class RoomResourceTest {
 
     @Test
     void whenAnAdminChangesRolesShouldAnswer403() {
-        TestUser owner = register();
-        TestUser admin = register();
-        TestUser member = register();
+        TestUser owner = newUser();
+        TestUser admin = newUser();
+        TestUser member = newUser();
         String roomId = group(owner, admin, member);
         makeAdmin(owner, roomId, admin);
-        as(admin)
+        admin.as()
                 .body(Map.of("role", "admin"))
                 .patch(MEMBER, roomId, member.id())
                 .then()
@@ -387,41 +393,41 @@ class RoomResourceTest {
 
     @Test
     void whenChangingRoleOfANonMemberShouldAnswer404() {
-        TestUser owner = register();
+        TestUser owner = newUser();
         String roomId = group(owner);
-        as(owner)
+        owner.as()
                 .body(Map.of("role", "admin"))
-                .patch(MEMBER, roomId, register().id())
+                .patch(MEMBER, roomId, newUser().id())
                 .then()
                 .statusCode(404);
     }
 
     @Test
     void shouldLetOwnerRemoveAnyone() {
-        TestUser owner = register();
-        TestUser admin = register();
-        TestUser member = register();
+        TestUser owner = newUser();
+        TestUser admin = newUser();
+        TestUser member = newUser();
         String roomId = group(owner, admin, member);
         makeAdmin(owner, roomId, admin);
-        as(owner).delete(MEMBER, roomId, admin.id()).then().statusCode(204);
-        as(owner).delete(MEMBER, roomId, member.id()).then().statusCode(204);
-        as(admin).get(ROOM, roomId).then().statusCode(404);
-        as(owner).get(ROOM, roomId).then().body("memberCount", is(1));
+        owner.as().delete(MEMBER, roomId, admin.id()).then().statusCode(204);
+        owner.as().delete(MEMBER, roomId, member.id()).then().statusCode(204);
+        admin.as().get(ROOM, roomId).then().statusCode(404);
+        owner.as().get(ROOM, roomId).then().body("memberCount", is(1));
     }
 
     @Test
     void shouldLetAdminRemovePlainMembersOnly() {
-        TestUser owner = register();
-        TestUser admin = register();
-        TestUser otherAdmin = register();
-        TestUser member = register();
+        TestUser owner = newUser();
+        TestUser admin = newUser();
+        TestUser otherAdmin = newUser();
+        TestUser member = newUser();
         String roomId = group(owner, admin, otherAdmin, member);
         makeAdmin(owner, roomId, admin);
         makeAdmin(owner, roomId, otherAdmin);
-        as(admin).delete(MEMBER, roomId, owner.id()).then().statusCode(403);
-        as(admin).delete(MEMBER, roomId, otherAdmin.id()).then().statusCode(403);
-        as(admin).delete(MEMBER, roomId, member.id()).then().statusCode(204);
-        as(owner)
+        admin.as().delete(MEMBER, roomId, owner.id()).then().statusCode(403);
+        admin.as().delete(MEMBER, roomId, otherAdmin.id()).then().statusCode(403);
+        admin.as().delete(MEMBER, roomId, member.id()).then().statusCode(204);
+        owner.as()
                 .get(MEMBERS, roomId)
                 .then()
                 .body("items.userId", containsInAnyOrder(owner.id(), admin.id(), otherAdmin.id()));
@@ -429,59 +435,59 @@ class RoomResourceTest {
 
     @Test
     void whenAPlainMemberRemovesSomeoneShouldAnswer403() {
-        TestUser owner = register();
-        TestUser member = register();
-        TestUser other = register();
+        TestUser owner = newUser();
+        TestUser member = newUser();
+        TestUser other = newUser();
         String roomId = group(owner, member, other);
-        as(member).delete(MEMBER, roomId, other.id()).then().statusCode(403);
-        as(owner).get(ROOM, roomId).then().body("memberCount", is(3));
+        member.as().delete(MEMBER, roomId, other.id()).then().statusCode(403);
+        owner.as().get(ROOM, roomId).then().body("memberCount", is(3));
     }
 
     @Test
     void whenRemovingANonMemberShouldAnswer404() {
-        TestUser owner = register();
+        TestUser owner = newUser();
         String roomId = group(owner);
-        as(owner).delete(MEMBER, roomId, register().id()).then().statusCode(404);
+        owner.as().delete(MEMBER, roomId, newUser().id()).then().statusCode(404);
     }
 
     @Test
     void shouldLetAMemberLeave() {
-        TestUser owner = register();
-        TestUser member = register();
+        TestUser owner = newUser();
+        TestUser member = newUser();
         String roomId = group(owner, member);
-        as(member).delete(MEMBER, roomId, member.id()).then().statusCode(204);
-        as(member).get(ROOM, roomId).then().statusCode(404);
-        as(owner).get(ROOM, roomId).then().body("memberCount", is(1));
+        member.as().delete(MEMBER, roomId, member.id()).then().statusCode(204);
+        member.as().get(ROOM, roomId).then().statusCode(404);
+        owner.as().get(ROOM, roomId).then().body("memberCount", is(1));
     }
 
     @Test
     void whenOwnerLeavesShouldHandOwnershipToLongestStandingMember() {
-        TestUser owner = register();
-        TestUser first = register();
-        TestUser second = register();
+        TestUser owner = newUser();
+        TestUser first = newUser();
+        TestUser second = newUser();
         String roomId = group(owner, first);
-        as(owner)
+        owner.as()
                 .body(Map.of("userId", second.id()))
                 .post(MEMBERS, roomId)
                 .then()
                 .statusCode(201);
-        as(owner).delete(MEMBER, roomId, owner.id()).then().statusCode(204);
-        as(first)
+        owner.as().delete(MEMBER, roomId, owner.id()).then().statusCode(204);
+        first.as()
                 .get(MEMBERS, roomId)
                 .then()
                 .statusCode(200)
                 .body("items.userId", contains(first.id(), second.id()))
                 .body("items.role", contains("owner", "member"));
-        as(first).body(Map.of("name", "mine now")).patch(ROOM, roomId).then().statusCode(200);
+        first.as().body(Map.of("name", "mine now")).patch(ROOM, roomId).then().statusCode(200);
     }
 
     @Test
     void whenLastMemberLeavesShouldDeleteTheRoom() {
-        TestUser owner = register();
+        TestUser owner = newUser();
         String roomId = group(owner);
-        as(owner).delete(MEMBER, roomId, owner.id()).then().statusCode(204);
-        as(owner).get(ROOM, roomId).then().statusCode(404);
-        as(owner).get(ROOMS).then().body("items.id", not(hasItem(roomId)));
+        owner.as().delete(MEMBER, roomId, owner.id()).then().statusCode(204);
+        owner.as().get(ROOM, roomId).then().statusCode(404);
+        owner.as().get(ROOMS).then().body("items.id", not(hasItem(roomId)));
     }
 
     /**
@@ -492,8 +498,8 @@ class RoomResourceTest {
      */
     @Test
     void whenMembersLeaveManyRoomsAtOnceEveryRemovalCommitsAndAnswers() throws Exception {
-        TestUser owner = register();
-        List<TestUser> members = IntStream.range(0, 4).mapToObj(i -> register()).toList();
+        TestUser owner = newUser();
+        List<TestUser> members = IntStream.range(0, 4).mapToObj(i -> newUser()).toList();
         List<String> rooms = IntStream.range(0, 40)
                 .mapToObj(i -> group(owner, members.get(i % members.size())))
                 .toList();
@@ -504,20 +510,20 @@ class RoomResourceTest {
                 String room = rooms.get(i);
                 TestUser member = members.get(i % members.size());
                 removals.add(callers.submit(
-                        () -> as(owner).delete(MEMBER, room, member.id()).statusCode()));
+                        () -> owner.as().delete(MEMBER, room, member.id()).statusCode()));
             }
             assertEquals(Collections.nCopies(rooms.size(), 204), answers(removals));
             List<Future<Integer>> departures = new ArrayList<>();
             for (String room : rooms) {
                 departures.add(callers.submit(
-                        () -> as(owner).delete(MEMBER, room, owner.id()).statusCode()));
+                        () -> owner.as().delete(MEMBER, room, owner.id()).statusCode()));
             }
             assertEquals(Collections.nCopies(rooms.size(), 204), answers(departures));
         } finally {
             callers.shutdownNow();
         }
         for (String room : rooms) {
-            as(owner).get(ROOM, room).then().statusCode(404);
+            owner.as().get(ROOM, room).then().statusCode(404);
         }
     }
 
@@ -531,9 +537,9 @@ class RoomResourceTest {
 
     @Test
     void whenRoomIdIsMalformedShouldAnswer400() {
-        TestUser owner = register();
-        as(owner).get(ROOM, "nope").then().statusCode(400).body("errors[0].field", equalTo("roomId"));
-        as(owner)
+        TestUser owner = newUser();
+        owner.as().get(ROOM, "nope").then().statusCode(400).body("errors[0].field", equalTo("roomId"));
+        owner.as()
                 .delete(MEMBER, UUID.randomUUID(), "nope")
                 .then()
                 .statusCode(400)

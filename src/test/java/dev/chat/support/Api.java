@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -22,14 +21,6 @@ public final class Api {
 
     private Api() {}
 
-    /** A user registered through the API: its id, username and tokens. */
-    public record Session(String id, String username, String accessToken, String refreshToken) {
-
-        public RequestSpecification as() {
-            return given().auth().oauth2(accessToken).contentType(ContentType.JSON);
-        }
-    }
-
     /** A username no other test of this run uses: tests share one database. */
     public static String uniqueName(String prefix) {
         return (prefix + "_" + Long.toString(System.nanoTime() % 1_000_000_000L, 36) + COUNTER.incrementAndGet())
@@ -43,8 +34,14 @@ public final class Api {
                 .then();
     }
 
-    public static Session newUser(String prefix) {
-        return session(register(uniqueName(prefix), PASSWORD).statusCode(201));
+    /** A new user with a unique name, registered through the API. */
+    public static TestUser newUser() {
+        return newUser("u");
+    }
+
+    /** A new user whose unique name starts with {@code prefix} (which a test may search for). */
+    public static TestUser newUser(String prefix) {
+        return user(register(uniqueName(prefix), PASSWORD).statusCode(201));
     }
 
     public static ValidatableResponse login(String username, String password) {
@@ -61,13 +58,20 @@ public final class Api {
                 .then();
     }
 
-    public static Session session(ValidatableResponse tokens) {
+    /** The user of a register, login or refresh answer, holding its tokens. */
+    public static TestUser user(ValidatableResponse tokens) {
         JsonNode body = json(tokens);
-        return new Session(
+        return new TestUser(
                 text(body.path("user").path("id")),
                 text(body.path("user").path("username")),
                 text(body.path("accessToken")),
                 text(body.path("refreshToken")));
+    }
+
+    /** A one-time ticket for the WebSocket upgrade (?ticket=), minted with the user's access token. */
+    public static String wsTicket(TestUser user) {
+        return text(json(user.as().post("/api/auth/ws-ticket").then().statusCode(200))
+                .path("ticket"));
     }
 
     /**

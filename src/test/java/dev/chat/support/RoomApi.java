@@ -1,10 +1,6 @@
 package dev.chat.support;
 
-import static io.restassured.RestAssured.given;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,30 +9,12 @@ import java.util.UUID;
 /** Test helpers for conversations: real registrations, real rooms, real messages, all over HTTP. */
 public final class RoomApi {
 
-    /** A registered user: id and access token. */
-    public record TestUser(String id, String username, String token) {
-        /** The id as a UUID, for events and SQL of a test's own making. */
-        public UUID uuid() {
-            return UUID.fromString(id);
-        }
-    }
-
     private RoomApi() {}
-
-    /** A new user with a unique name, registered through the API. */
-    public static TestUser register() {
-        Api.Session session = Api.newUser("u");
-        return new TestUser(session.id(), session.username(), session.accessToken());
-    }
-
-    public static RequestSpecification as(TestUser user) {
-        return given().auth().oauth2(user.token()).contentType(ContentType.JSON);
-    }
 
     /** A group room owned by {@code owner} with the others as members; its id. */
     public static String group(TestUser owner, TestUser... members) {
         List<String> ids = Arrays.stream(members).map(TestUser::id).toList();
-        return Api.text(Api.json(as(owner)
+        return Api.text(Api.json(owner.as()
                         .body(Map.of("name", "room " + UUID.randomUUID(), "memberIds", ids))
                         .post("/api/rooms")
                         .then()
@@ -55,7 +33,7 @@ public final class RoomApi {
     }
 
     private static JsonNode sent(TestUser sender, String roomId, String body) {
-        return Api.json(as(sender)
+        return Api.json(sender.as()
                 .body(Map.of("body", body))
                 .post("/api/rooms/{roomId}/messages", roomId)
                 .then()
@@ -63,7 +41,7 @@ public final class RoomApi {
     }
 
     public static void makeAdmin(TestUser owner, String roomId, TestUser member) {
-        as(owner)
+        owner.as()
                 .body(Map.of("role", "admin"))
                 .patch("/api/rooms/{roomId}/members/{userId}", roomId, member.id())
                 .then()

@@ -15,7 +15,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.chat.support.Api;
-import dev.chat.support.Api.Session;
+import dev.chat.support.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class UserResourceTest {
 
     @Test
     void shouldReturnTheCaller() {
-        Session me = newUser("me");
+        TestUser me = newUser("me");
         me.as()
                 .get("/api/users/me")
                 .then()
@@ -37,7 +37,7 @@ class UserResourceTest {
 
     @Test
     void shouldChangeTheDisplayName() {
-        Session me = newUser("rename");
+        TestUser me = newUser("rename");
         me.as()
                 .body(Map.of("displayName", "Grace Hopper"))
                 .patch("/api/users/me")
@@ -49,7 +49,7 @@ class UserResourceTest {
 
     @Test
     void shouldRejectAnInvalidDisplayNameAndKeepTheOldOne() {
-        Session me = newUser("badname");
+        TestUser me = newUser("badname");
         assertInvalidField(
                 me.as().body(Map.of("displayName", "")).patch("/api/users/me").then(), "displayName");
         assertInvalidField(
@@ -66,8 +66,8 @@ class UserResourceTest {
 
     @Test
     void shouldShowAnotherUserWithPresence() {
-        Session me = newUser("viewer");
-        Session other = newUser("viewed");
+        TestUser me = newUser("viewer");
+        TestUser other = newUser("viewed");
         me.as()
                 .get("/api/users/" + other.id())
                 .then()
@@ -80,14 +80,14 @@ class UserResourceTest {
 
     @Test
     void shouldAnswer404ForAnUnknownUserAnd400ForAMalformedId() {
-        Session me = newUser("lookup");
+        TestUser me = newUser("lookup");
         assertProblem(me.as().get("/api/users/" + randomId()).then(), 404);
         assertInvalidField(me.as().get("/api/users/not-a-uuid").then(), "userId");
     }
 
     @Test
     void shouldSearchByUsernamePrefixIgnoringCase() {
-        Session me = newUser("searcher");
+        TestUser me = newUser("searcher");
         String prefix = uniqueName("zq");
         register(prefix + "_one", Api.PASSWORD).statusCode(201);
         register(prefix + "_two", Api.PASSWORD).statusCode(201);
@@ -107,8 +107,8 @@ class UserResourceTest {
 
     @Test
     void shouldSearchByDisplayNamePrefix() {
-        Session me = newUser("dsearch");
-        Session target = newUser("dtarget");
+        TestUser me = newUser("dsearch");
+        TestUser target = newUser("dtarget");
         String display = "Zebulon " + uniqueName("x");
         target.as()
                 .body(Map.of("displayName", display))
@@ -124,7 +124,7 @@ class UserResourceTest {
 
     @Test
     void shouldTreatLikeWildcardsLiterally() {
-        Session me = newUser("wild");
+        TestUser me = newUser("wild");
         me.as()
                 .queryParam("query", "%")
                 .get("/api/users")
@@ -141,7 +141,7 @@ class UserResourceTest {
 
     @Test
     void shouldValidateSearchParameters() {
-        Session me = newUser("params");
+        TestUser me = newUser("params");
         assertInvalidField(me.as().get("/api/users").then(), "query");
         for (String limit : new String[] {"0", "101", "-1", "ten", "1.5"}) {
             assertInvalidField(
