@@ -6,6 +6,7 @@
 #
 #   src/bench/profile.sh send      # one room, 32 senders (POST /api/rooms/{id}/messages)
 #   src/bench/profile.sh me        # GET /api/users/me, 32 connections
+#   src/bench/profile.sh history   # the latest 50 messages of a room of 5,000, 8 connections
 #   src/bench/profile.sh anon      # a 401 with no token, 32 connections
 source "$(dirname "$0")/lib.sh"
 need java jfr curl psql wrk node openssl
@@ -18,6 +19,13 @@ seed_users 1 32
 seed_room one 1 1 32
 mint_tokens 0 32 "$WORK/tokens.txt"
 ONE="$(sql -At -c "select md5('room-one')::uuid")"
+if [[ "$WHAT" == history ]]; then # as reads.sh's room "hist"
+  sql -c "insert into messages (id, room_id, seq, sender_id, body, created_at, deleted)
+          select gen_random_uuid(), md5('room-one')::uuid, g, md5('b' || (1 + g % 32))::uuid,
+                 'history message ' || g || ' lorem ipsum dolor sit amet', now() - (5000 - g) * interval '1 s', false
+          from generate_series(1, 5000) g" \
+      -c "update rooms set last_seq = 5000, last_event = 5000 where id = md5('room-one')::uuid" -c "vacuum analyze" >/dev/null
+fi
 awk -v r="$ONE" 'NR > 1 {print $3, r}' "$WORK/tokens.txt" >"$WORK/wrk-one.txt"
 TOKEN="$(sed -n 2p "$WORK/tokens.txt" | cut -d' ' -f3)"
 cat >"$WORK/profile.jfc" <<'EOF'
@@ -31,6 +39,7 @@ load() { # seconds
   case "$WHAT" in
     send) WRK_THREADS=32 wrkrun 32 "$1" send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-one.txt" ;;
     me) wrkrun 32 "$1" get.lua "http://127.0.0.1:$PORT" BENCH_PATH=/api/users/me BENCH_TOKEN="$TOKEN" ;;
+    history) wrkrun 8 "$1" get.lua "http://127.0.0.1:$PORT" BENCH_PATH="/api/rooms/$ONE/messages?limit=50" BENCH_TOKEN="$TOKEN" ;;
     anon) wrkrun 32 "$1" get.lua "http://127.0.0.1:$PORT" BENCH_PATH=/api/users/me BENCH_STATUS=401 ;;
   esac
 }
