@@ -2,6 +2,7 @@ package dev.chat.realtime;
 
 import dev.chat.support.TestUser;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -39,33 +40,27 @@ final class Fixtures {
 
     /** The room's last stream position. */
     long position(UUID roomId) {
-        return pool.preparedQuery("SELECT last_event FROM rooms WHERE id = $1")
-                .execute(Tuple.of(roomId))
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
-                .getLong(0);
+        return single("SELECT last_event FROM rooms WHERE id = $1", roomId).getLong(0);
     }
 
     /** Takes the room's next stream position, as every room-changing transaction does. */
     long nextPosition(UUID roomId) {
-        return pool.preparedQuery("UPDATE rooms SET last_event = last_event + 1 WHERE id = $1 RETURNING last_event")
-                .execute(Tuple.of(roomId))
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
+        return single("UPDATE rooms SET last_event = last_event + 1 WHERE id = $1 RETURNING last_event", roomId)
                 .getLong(0);
     }
 
     OffsetDateTime lastSeenAt(TestUser user) {
-        return pool.preparedQuery("SELECT last_seen_at FROM users WHERE id = $1")
-                .execute(Tuple.of(user.uuid()))
+        return single("SELECT last_seen_at FROM users WHERE id = $1", user.uuid())
+                .getOffsetDateTime(0);
+    }
+
+    /** The one row a statement on one id answers. */
+    private Row single(String sql, UUID id) {
+        return pool.preparedQuery(sql)
+                .execute(Tuple.of(id))
                 .await()
                 .indefinitely()
                 .iterator()
-                .next()
-                .getOffsetDateTime(0);
+                .next();
     }
 }
