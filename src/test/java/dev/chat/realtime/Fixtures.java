@@ -22,19 +22,15 @@ final class Fixtures {
 
     /** Adds the member and returns the stream position the change took (as RoomService does). */
     long join(UUID roomId, TestUser user) {
-        pool.preparedQuery(
-                        "INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES ($1, $2, 'member', now())")
-                .execute(Tuple.of(roomId, user.uuid()))
-                .await()
-                .indefinitely();
+        run(
+                "INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES ($1, $2, 'member', now())",
+                roomId,
+                user);
         return nextPosition(roomId);
     }
 
     long leave(UUID roomId, TestUser user) {
-        pool.preparedQuery("DELETE FROM memberships WHERE room_id = $1 AND user_id = $2")
-                .execute(Tuple.of(roomId, user.uuid()))
-                .await()
-                .indefinitely();
+        run("DELETE FROM memberships WHERE room_id = $1 AND user_id = $2", roomId, user);
         return nextPosition(roomId);
     }
 
@@ -52,6 +48,11 @@ final class Fixtures {
     OffsetDateTime lastSeenAt(TestUser user) {
         return single("SELECT last_seen_at FROM users WHERE id = $1", user.uuid())
                 .getOffsetDateTime(0);
+    }
+
+    /** A statement on the user's membership of the room. */
+    private void run(String sql, UUID roomId, TestUser user) {
+        pool.preparedQuery(sql).execute(Tuple.of(roomId, user.uuid())).await().indefinitely();
     }
 
     /** The one row a statement on one id answers. */
