@@ -1,38 +1,54 @@
 package dev.chat.realtime;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.http.impl.WebSocketImplBase;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Writes a frame to a WebSocket as the bytes it was encoded to once, for every recipient.
+ * Writes an event to a WebSocket as one WebSocket frame encoded once for all its recipients.
  *
- * <p>WebSockets Next sends only Strings ({@code sendText}), which Vert.x encodes to UTF-8 again for every
- * write: per recipient, one String-to-bytes copy of the whole frame. The Vert.x socket underneath takes a
- * frame over a Buffer, so every recipient's write shares the publisher's one encoding. It is reached by
- * reflection (there is no public accessor); if a Quarkus upgrade renames the field, {@link #direct()} turns
- * false, a warning says so, and frames go through {@code sendText} (correct, only slower).
- * {@code SocketOutboundTest} fails when the direct path is not in use.
+ * <p>A server's frames are not masked, so the bytes of a text frame (header and payload) are the same for
+ * every recipient: this encodes them once per event and hub, into direct memory, and hands each recipient's
+ * Netty channel a view of them. The usual way (WebSockets Next's {@code sendText}, or Vert.x's
+ * {@code writeFrame}) makes a frame object, a promise and a frame header per recipient, copies the payload
+ * into that header's buffer (Netty's encoder does so for frames under 1 KiB), and {@code sendText} first
+ * encodes the String to UTF-8 again. The bytes enter the pipeline below Vert.x's frame encoder, which lets
+ * bytes through; so this is only done when no WebSocket extension (per-message deflate) sits in the
+ * pipeline, which would have to transform every frame (the server offers none: application.properties).
  *
- * <p>Measured against {@code sendText} of one String per event shared by its recipients
- * ({@code -Dbench.shared-string=true}, src/bench/RESULTS.md, 2026-12-01 17:00 UTC, 1 room x 1,000 members at
- * 200 msg/s on 2 cores): the same deliveries/s (medians of 3: 145,033 direct, 145,648 shared; the load client
- * and the sends take the rest of the machine), but the server allocated 1.16 GB with this write against
- * 3.31 GB with sendText for the same 1.6 million deliveries: about 1.3 KB of garbage per delivery saved, which
- * a bigger machine turns into GC time. That is the reason it is kept.
+ * <p>Measured against Vert.x's {@code writeFrame} of the shared payload (src/bench/RESULTS.md, 2026-12-03,
+ * 1 room x 1,000 members on 2 cores): 1.07-1.27x the deliveries per second, and 0.85x the garbage.
+ *
+ * <p>The channel is reached through Quarkus and Vert.x internals (fields of WebSockets Next's connection and
+ * of Vert.x Web's socket wrapper, by reflection; the public {@code channelHandlerContext()} of Vert.x's
+ * socket implementation). If an upgrade takes them away, {@link #direct()} turns false, a warning says so,
+ * and frames go through {@code sendText} (correct, only slower); {@code SocketOutboundTest} fails when the
+ * direct path is not in use.
  */
-@RegisterForReflection(classNames = "io.quarkus.websockets.next.runtime.WebSocketConnectionImpl", fields = true)
+@RegisterForReflection(
+        classNames = {
+            "io.quarkus.websockets.next.runtime.WebSocketConnectionImpl",
+            "io.vertx.ext.web.impl.ServerWebSocketWrapper"
+        },
+        fields = true)
 final class SocketOutbound implements Outbound {
 
     private static final Logger LOG = Logger.getLogger(SocketOutbound.class);
-    private static final Field SOCKET = socketField();
+    private static final Field SOCKET =
+            field("io.quarkus.websockets.next.runtime.WebSocketConnectionImpl", "webSocket");
+    private static final Field WRAPPED = field("io.vertx.ext.web.impl.ServerWebSocketWrapper", "delegate");
 
     /**
      * For the benchmark only ({@code -Dbench.shared-string=true}, src/bench/fanout.sh): the alternative
@@ -41,34 +57,33 @@ final class SocketOutbound implements Outbound {
      */
     private static final boolean SHARED_STRING = Boolean.getBoolean("bench.shared-string");
 
-    private static final ThreadLocal<Object[]> LAST_STRING = ThreadLocal.withInitial(() -> new Object[2]);
+    /** The last frame encoded on this thread: a hub writes one event to all of its recipients in a row. */
+    private static final ThreadLocal<Encoded> LAST = ThreadLocal.withInitial(Encoded::new);
 
     private final WebSocketConnection connection;
     private final ServerWebSocket socket;
+    private final ChannelHandlerContext channel;
 
     SocketOutbound(WebSocketConnection connection) {
         this.connection = connection;
-        this.socket = socketOf(connection);
+        this.socket = SHARED_STRING ? null : socketOf(connection);
+        this.channel = socket == null ? null : channelOf(socket);
     }
 
     boolean direct() {
-        return socket != null;
+        return channel != null;
     }
 
     @Override
     public void write(Buffer frame, Runnable written) {
-        if (SHARED_STRING) {
-            Object[] last =
-                    LAST_STRING.get(); // {frame, its text}: a hub writes one event to all its recipients in a row
-            if (last[0] != frame) {
-                last[0] = frame;
-                last[1] = frame.toString(StandardCharsets.UTF_8);
+        if (channel != null) {
+            if (socket.isClosed()) { // a close frame went out: nothing may follow it
+                written.run();
+                return;
             }
-            connection.sendText((String) last[1]).subscribe().with(ok -> written.run(), failure -> written.run());
-        } else if (socket != null) {
-            // One text frame over the shared bytes: no copy, no re-encoding per recipient.
-            socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame.getByteBuf(), true))
-                    .onComplete(result -> written.run());
+            channel.writeAndFlush(LAST.get().wire(frame, channel.alloc())).addListener(result -> written.run());
+        } else if (SHARED_STRING) {
+            connection.sendText(LAST.get().text(frame)).subscribe().with(ok -> written.run(), failure -> written.run());
         } else {
             connection
                     .sendText(frame.toString(StandardCharsets.UTF_8))
@@ -82,6 +97,81 @@ final class SocketOutbound implements Outbound {
         connection.close(reason).subscribe().with(ok -> {}, failure -> {});
     }
 
+    /** A text frame's bytes: FIN and opcode 1, the payload length in 1, 3 or 9 bytes, no mask, the payload. */
+    static ByteBuf encode(Buffer payload, ByteBufAllocator allocator) {
+        int length = payload.length();
+        ByteBuf wire = allocator.directBuffer(length + 10);
+        wire.writeByte(0x81);
+        if (length < 126) {
+            wire.writeByte(length);
+        } else if (length <= 0xFFFF) {
+            wire.writeByte(126).writeShort(length);
+        } else {
+            wire.writeByte(127).writeLong(length);
+        }
+        return wire.writeBytes(payload.getByteBuf());
+    }
+
+    /** One thread's last frame, as text for the benchmark's alternative, or as the bytes of a frame. */
+    private static final class Encoded {
+        private Buffer frame;
+        private String text;
+        private ByteBuf wire;
+
+        /** A view of the frame's bytes for one write; Netty releases it once written. */
+        ByteBuf wire(Buffer frame, ByteBufAllocator allocator) {
+            if (this.frame != frame || wire == null) {
+                forget();
+                this.frame = frame;
+                wire = encode(frame, allocator);
+            }
+            return wire.retainedDuplicate();
+        }
+
+        String text(Buffer frame) {
+            if (this.frame != frame || text == null) {
+                forget();
+                this.frame = frame;
+                text = frame.toString(StandardCharsets.UTF_8);
+            }
+            return text;
+        }
+
+        /** Drops this thread's reference: the memory is freed once the last write of the views is done. */
+        private void forget() {
+            if (wire != null) {
+                wire.release();
+                wire = null;
+            }
+            text = null;
+        }
+    }
+
+    private static ChannelHandlerContext channelOf(ServerWebSocket socket) {
+        if (!(unwrapped(socket) instanceof WebSocketImplBase<?> base)) {
+            return null;
+        }
+        ChannelHandlerContext context = base.channelHandlerContext();
+        for (Map.Entry<String, ChannelHandler> handler : context.pipeline()) {
+            if (handler.getValue() instanceof WebSocketExtensionEncoder) {
+                return null; // it would have to see every frame
+            }
+        }
+        return context;
+    }
+
+    /** Vert.x Web wraps the socket when it resolves forwarded headers (quarkus.http.proxy). */
+    private static ServerWebSocket unwrapped(ServerWebSocket socket) {
+        if (WRAPPED != null && WRAPPED.getDeclaringClass().isInstance(socket)) {
+            try {
+                return (ServerWebSocket) WRAPPED.get(socket);
+            } catch (IllegalAccessException | RuntimeException e) {
+                LOG.debugf(e, "No access to the wrapped socket");
+            }
+        }
+        return socket;
+    }
+
     private static ServerWebSocket socketOf(WebSocketConnection connection) {
         if (SOCKET != null && SOCKET.getDeclaringClass().isInstance(connection)) {
             try {
@@ -93,14 +183,13 @@ final class SocketOutbound implements Outbound {
         return null;
     }
 
-    private static Field socketField() {
+    private static Field field(String className, String name) {
         try {
-            Field field = Class.forName("io.quarkus.websockets.next.runtime.WebSocketConnectionImpl")
-                    .getDeclaredField("webSocket");
+            Field field = Class.forName(className).getDeclaredField(name);
             field.setAccessible(true);
             return field;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("WebSockets Next internals changed: frames are re-encoded per recipient", e);
+            LOG.warn("WebSockets Next or Vert.x internals changed: frames are encoded per recipient", e);
             return null;
         }
     }
