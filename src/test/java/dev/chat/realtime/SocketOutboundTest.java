@@ -16,8 +16,9 @@ import java.util.Collection;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fails when a Quarkus upgrade takes away the direct write of shared frame bytes (the reflective access in
- * {@link SocketOutbound}): frames would silently go through {@code sendText}, re-encoded per recipient.
+ * Fails when an upgrade takes away the direct write of shared frame bytes (the internals {@link SocketOutbound}
+ * reaches): frames would silently go through {@code sendText}, encoded per recipient. Also fails when Vert.x
+ * runs on NIO on Linux: the epoll transport is a dependency and asked for (pom.xml, application.properties).
  */
 @QuarkusTest
 class SocketOutboundTest {
@@ -32,7 +33,14 @@ class SocketOutboundTest {
     OpenConnections connections;
 
     @Test
-    void shouldWriteFramesStraightToTheVertxSocket() {
+    void shouldRunOnTheEpollTransportOnLinux() {
+        if (System.getProperty("os.name").startsWith("Linux")) {
+            assertTrue(vertx.isNativeTransportEnabled(), String.valueOf(vertx.unavailableNativeTransportCause()));
+        }
+    }
+
+    @Test
+    void shouldWriteFramesStraightToTheNettyChannel() {
         TestUser user = Api.newUser();
         try (WsClient client = WsClient.ready(vertx, ws, user.accessToken())) {
             Collection<WebSocketConnection> open = connections.listAll();
