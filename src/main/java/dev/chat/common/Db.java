@@ -1,5 +1,6 @@
 package dev.chat.common;
 
+import io.netty.channel.unix.Errors;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
@@ -38,7 +39,9 @@ public final class Db {
      * <p>A lost connection is not always a {@link ClosedConnectionException}: a statement in flight when
      * PostgreSQL shut down failed with the socket's own {@code SocketException: Connection reset}, unwrapped
      * (DatabaseOutageIT, one send in about 1,100), and a write to a connection PostgreSQL had just closed with
-     * the JDK's plain {@code IOException: Broken pipe} (DatabaseOutageIT in .ci/run, 2026-12-03). Any socket
+     * the JDK's plain {@code IOException: Broken pipe} (DatabaseOutageIT in .ci/run, 2026-12-03); on Netty's
+     * epoll transport the same two come as its {@code NativeIoException} ("sendAddress(..) failed: Broken pipe",
+     * DatabaseOutageIT, 2026-12-03), an IOException subclass that only a socket raises. Any socket
      * failure below a request counts (a refused connect is one too); a client's own socket failing leaves
      * nobody to answer. A plain {@code IOException} only, not its subclasses: Jackson's parse errors are
      * IOExceptions too, and a bad request body is the caller's fault, not an outage.
@@ -55,6 +58,7 @@ public final class Db {
                     || t instanceof ClosedConnectionException
                     || t instanceof SocketException
                     || t instanceof ClosedChannelException
+                    || t instanceof Errors.NativeIoException
                     || t.getClass() == IOException.class
                     || (t instanceof VertxException && POOL_WAIT_TIMEOUT.equals(t.getMessage()))) {
                 return true;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.Errors;
 import io.vertx.pgclient.PgException;
 import java.io.IOException;
 import java.net.SocketException;
@@ -21,6 +23,10 @@ class DbTest {
         assertTrue(Db.isUnavailable(new IOException("Broken pipe")));
         assertTrue(Db.isUnavailable(new CompletionException(new IOException("Broken pipe"))));
         assertTrue(Db.isUnavailable(new SocketException("Connection reset")));
+        Epoll.ensureAvailability(); // its errno texts come from the native library
+        assertTrue(Db.isUnavailable(Errors.newIOException("sendAddress", Errors.ERRNO_EPIPE_NEGATIVE)));
+        assertTrue(
+                Db.isUnavailable(Errors.newConnectionResetException("readAddress", Errors.ERRNO_ECONNRESET_NEGATIVE)));
         assertTrue(Db.isUnavailable(new PgException("terminating connection", "FATAL", "57P01", null)));
         assertTrue(Db.isUnavailable(new PgException("canceling statement", "ERROR", "57014", null)));
     }
