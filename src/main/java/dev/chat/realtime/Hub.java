@@ -137,11 +137,12 @@ final class Hub implements RoomDispatcher.Host {
                 roomIds.add(room.roomId());
             }
         }
+        // Counted before `ready` goes out: a client that has its `ready` may close its other connection at
+        // once, and that close must not find the user's count at zero (ClusterIT.presenceIsClusterWide). If
+        // `ready` overflows the queue instead, the close that follows uncounts it.
+        connection.counted = true;
+        hubs.presence().connected(connection.userId(), roomIds);
         connection.ready(hubs.frames().ready(connection.userId(), connection.id()));
-        if (!connection.closed()) {
-            connection.counted = true;
-            hubs.presence().connected(connection.userId(), roomIds);
-        }
     }
 
     void closed(LiveConnection connection) {
