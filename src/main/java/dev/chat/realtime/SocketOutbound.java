@@ -160,24 +160,23 @@ final class SocketOutbound implements Outbound {
         return context;
     }
 
-    /** Vert.x Web wraps the socket when it resolves forwarded headers (quarkus.http.proxy). */
+    /** Vert.x Web's router hands out its own wrapper of the socket (it resolves forwarded headers). */
     private static ServerWebSocket unwrapped(ServerWebSocket socket) {
-        if (WRAPPED != null && WRAPPED.getDeclaringClass().isInstance(socket)) {
-            try {
-                return (ServerWebSocket) WRAPPED.get(socket);
-            } catch (IllegalAccessException | RuntimeException e) {
-                LOG.debugf(e, "No access to the wrapped socket");
-            }
-        }
-        return socket;
+        ServerWebSocket inner = (ServerWebSocket) read(WRAPPED, socket);
+        return inner == null ? socket : inner;
     }
 
     private static ServerWebSocket socketOf(WebSocketConnection connection) {
-        if (SOCKET != null && SOCKET.getDeclaringClass().isInstance(connection)) {
+        return (ServerWebSocket) read(SOCKET, connection);
+    }
+
+    /** The field's value, or null when the field is gone (see {@link #field}) or the owner is another class. */
+    private static Object read(Field field, Object owner) {
+        if (field != null && field.getDeclaringClass().isInstance(owner)) {
             try {
-                return (ServerWebSocket) SOCKET.get(connection);
+                return field.get(owner);
             } catch (IllegalAccessException | RuntimeException e) {
-                LOG.debugf(e, "No direct socket access");
+                LOG.debugf(e, "No access to %s", field);
             }
         }
         return null;
