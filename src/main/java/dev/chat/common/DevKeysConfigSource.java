@@ -15,10 +15,17 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  *
  * <p>One pair per JVM: Quarkus reads its configuration several times in one JVM (at build and at start, for
  * each test profile, after each dev-mode reload), each time through a new instance of this class in a new
- * class loader, so a static field would not share it. Generating an RSA pair takes 0.5-2 s on this project's
- * 2-core machine under the tests' client JIT; a test run made five. The pair is kept in a system property,
- * the one map every class loader of the JVM sees; it holds a throw-away key that the dev config already shows.
- * A dev-mode reload keeps its tokens valid; a new JVM makes a new pair.
+ * class loader, so a static field would not share it. The pair is kept in a system property, the one map every
+ * class loader of the JVM sees; it holds a throw-away key that the dev config already shows. A dev-mode reload
+ * keeps its tokens valid; a new JVM makes a new pair.
+ *
+ * <p>1024 bits, not production's 2048: the key lives for one JVM on a developer's machine, and the tests sign
+ * about 500 tokens (every registration, login and refresh) in a JVM that runs the client JIT only (the pom's
+ * argLine), where an RS256 signature takes 14 ms with 2048 bits and 2 ms with 1024; generating the pair drops
+ * from 0.5-1.3 s to 0.03-0.2 s. {@code %dev,test.smallrye.jwt.*.relax-key-validation} lets jose4j accept that
+ * size; production keeps its 2048-bit minimum, and the black-box suite runs the production jar with a
+ * 2048-bit pair from {@link #generate()}. (One size for both profiles: Quarkus reads the {@code %dev.} names in
+ * the test JVM too, so a second size would cost the tests a second pair.)
  */
 public class DevKeysConfigSource implements ConfigSource {
 
@@ -28,6 +35,8 @@ public class DevKeysConfigSource implements ConfigSource {
 
     /** The JVM's pair: the private key's PEM followed by the public key's. */
     private static final String SHARED_PAIR = "dev.chat.generated-jwt-keys";
+
+    static final int SHARED_PAIR_BITS = 1024;
 
     private static final String PUBLIC_PEM_START = "-----BEGIN PUBLIC KEY-----";
 
@@ -73,7 +82,7 @@ public class DevKeysConfigSource implements ConfigSource {
         Object pair = System.getProperties().get(SHARED_PAIR);
         if (pair == null) {
             // Generated outside the map's lock; two first readers at once would both generate, one pair wins.
-            Map<String, String> fresh = generate();
+            Map<String, String> fresh = generate(SHARED_PAIR_BITS);
             System.getProperties().putIfAbsent(SHARED_PAIR, fresh.get(SIGN_KEY) + fresh.get(VERIFY_KEY));
             pair = System.getProperties().get(SHARED_PAIR);
         }
@@ -85,11 +94,16 @@ public class DevKeysConfigSource implements ConfigSource {
         return Map.of(SIGN_KEY, pair.substring(0, publicStart), VERIFY_KEY, pair.substring(publicStart));
     }
 
-    /** A fresh RSA pair as PEM text, keyed by the two property names; also used by the black-box tests. */
+    /** A fresh 2048-bit RSA pair, production's size, for the black-box tests: see {@link #generate(int)}. */
     public static Map<String, String> generate() {
+        return generate(2048);
+    }
+
+    /** A fresh RSA pair as PEM text, keyed by the two property names. */
+    public static Map<String, String> generate(int bits) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
+            generator.initialize(bits);
             KeyPair pair = generator.generateKeyPair();
             return Map.of(
                     SIGN_KEY,

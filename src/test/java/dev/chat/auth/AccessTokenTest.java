@@ -89,7 +89,7 @@ class AccessTokenTest {
     void shouldRejectATokenSignedByAnotherKey() throws Exception {
         TestUser user = newUser("jwtkey");
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
+        generator.initialize(1024); // the tests' own size (DevKeysConfigSource): the key differs, not its size
         String foreign = Jwt.issuer(ISSUER)
                 .subject(user.id())
                 .expiresAt(Instant.now().plusSeconds(60))

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.Signature;
+import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -29,8 +30,11 @@ class DevKeysConfigSourceTest {
 
         byte[] claims = "{\"sub\":\"someone\"}".getBytes(StandardCharsets.UTF_8);
         Signature signer = Signature.getInstance("SHA256withRSA");
-        signer.initSign(KeyFactory.getInstance("RSA")
-                .generatePrivate(new PKCS8EncodedKeySpec(der(first.getValue(SIGN), "PRIVATE KEY"))));
+        RSAPrivateKey privateKey = (RSAPrivateKey) KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(der(first.getValue(SIGN), "PRIVATE KEY")));
+        assertEquals(
+                DevKeysConfigSource.SHARED_PAIR_BITS, privateKey.getModulus().bitLength());
+        signer.initSign(privateKey);
         signer.update(claims);
         byte[] signature = signer.sign();
         Signature verifier = Signature.getInstance("SHA256withRSA");
@@ -48,12 +52,12 @@ class DevKeysConfigSourceTest {
         assertNull(source.getValue(DevKeysConfigSource.VERIFY_KEY));
     }
 
-    /** The black-box suites and the token tests ask for a fresh pair, never the shared one. */
+    /** The black-box suites ask for a fresh pair (of production's size there), never the shared one. */
     @Test
     void shouldGenerateAFreshPairWhenAsked() {
         assertNotEquals(
                 new DevKeysConfigSource().getValue(SIGN),
-                DevKeysConfigSource.generate().get(DevKeysConfigSource.SIGN_KEY));
+                DevKeysConfigSource.generate(1024).get(DevKeysConfigSource.SIGN_KEY));
     }
 
     private static byte[] der(String pem, String type) {
