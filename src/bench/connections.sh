@@ -10,7 +10,11 @@
 # The heap is sized on purpose (CONN_JAVA_OPTS): the default heap on this 23 GB machine is a G1 heap of up
 # to ~6 GB that grows with the garbage of the connect storm and keeps it resident. Here: SerialGC (no
 # G1 remembered sets, one thread on 2 cores), 64 MB initial and 512 MB maximum heap, shrinking after a
-# collection when over 30% is free. Setting CONN_JAVA_OPTS= (empty) measures the default.
+# collection when over 30% is free. Setting CONN_JAVA_OPTS= (empty) measures the default. What the container
+# image runs (Java 25, src/main/docker/Dockerfile.jvm's options; the young generation capped at 32 MB, compact
+# object headers) is measured with
+#   SERVER_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java CONN_JAVA_OPTS="-XX:+UseSerialGC \
+#     -XX:+UseCompactObjectHeaders -Xms51m -Xmx512m -Xmn32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
 #
 #   src/bench/connections.sh             # both; MODES="one" or "two"; QUICK=1: 5,000 and 2 x 3,000
 source "$(dirname "$0")/lib.sh"

@@ -110,14 +110,15 @@ server_env() {
 }
 
 # Starts one instance and waits until it is ready. SERVER_PID is set to it.
-# JAVA_OPTS: JVM options (heap etc.); extra VAR=value arguments are passed to the server's environment.
+# JAVA_OPTS: JVM options (heap etc.); SERVER_JAVA: the java to run it with (default: java on PATH); extra
+# VAR=value arguments are passed to the server's environment.
 SERVER_PID=""
 bench_server() { # port log [VAR=value...]
   local port="$1" logf="$2"; shift 2
   if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then echo "port $port is busy"; exit 1; fi
   server_env
   # shellcheck disable=SC2086
-  env "${SERVER_BASE_ENV[@]}" QUARKUS_HTTP_PORT="$port" "$@" java ${JAVA_OPTS:-} -jar "$JAR" >"$logf" 2>&1 &
+  env "${SERVER_BASE_ENV[@]}" QUARKUS_HTTP_PORT="$port" "$@" "${SERVER_JAVA:-java}" ${JAVA_OPTS:-} -jar "$JAR" >"$logf" 2>&1 &
   SERVER_PID=$!
   BENCH_PIDS+=("$SERVER_PID")
   for i in $(seq 1 240); do
