@@ -7,7 +7,7 @@
 //   node push.js --targets service,nchan --rooms 1 --members 1000 --rate 200 --seconds 10 --runs 3 \
 //        --tokens tokens.txt --ws http://127.0.0.1:8199[,http://127.0.0.1:8299] --nchan http://127.0.0.1:8399 \
 //        [--procs 2] [--pids 123,456] [--nchan-pids 7,8] [--burst] [--label x] [--tsv file] [--tag t --first 1]
-//        [--hold 60]
+//        [--hold 60] [--single-first]
 //
 // Users: b0 owns and sends into every room and has no socket; room r (id md5('room-<tag>f<r>')) has members
 // b<first + r*members> .. b<first - 1 + (r+1)*members>, one socket each (lib.sh seeds them, tokens.js mints the tokens).
@@ -15,6 +15,8 @@
 // machine) taken when the publisher issues it at its scheduled time, so a backlog on the server side is
 // counted (open loop: sends are paced by the clock, not by answers). A receiver subtracts it on arrival.
 // --burst: instead of a paced stream, one message into every room at once (the connections scenario).
+// --single-first: with --burst, the first run sends one message into the first room only (how long one
+// message takes to reach all members of a room, with every subscriber connected), the later runs as above.
 // --hold s: with every subscriber connected and the server settled, wait s seconds before sending (prints
 // "holding" to stderr first), e.g. for a heap histogram of the connected server (jcmd PID GC.class_histogram).
 'use strict';
@@ -91,7 +93,9 @@ function opts() {
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
     const k = a[i].replace(/^--/, '');
-    if (k === 'burst') o.burst = true; else o[k] = a[++i];
+    if (k === 'burst') o.burst = true;
+    else if (k === 'single-first') o.singleFirst = true;
+    else o[k] = a[++i];
   }
   for (const k of ['rooms', 'members', 'rate', 'seconds', 'runs', 'procs', 'first', 'hold']) o[k] = +o[k];
   for (const u of [...o.ws.split(','), o.nchan])
@@ -193,7 +197,8 @@ async function main() {
       };
       const tStart = now();
       if (o.burst) {
-        for (let r = 0; r < o.rooms; r++) send(r);
+        const burstRooms = o.singleFirst && i === 0 ? 1 : o.rooms;
+        for (let r = 0; r < burstRooms; r++) send(r);
       } else {
         // open loop: every millisecond, send what the clock says is due, whatever the answers
         await new Promise((res) => {
