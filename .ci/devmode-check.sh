@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves the README's first command: ./mvnw quarkus:dev starts the service on its embedded PostgreSQL (no Docker,
 # nothing installed), signs and accepts its own tokens (a registration, then GET /api/users/me with its access
-# token: dev mode's generated keys) and prints no WARN or ERROR line on the way, Maven's or the application's. Started on free
-# ports (HTTP and the debugger's) so that a dev instance already running on this machine does not clash.
+# token: dev mode's generated keys) and prints no WARN or ERROR line on the way, Maven's or the application's.
+# Started on free ports (HTTP and the debugger's) so that a dev instance already running on this machine does
+# not clash.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 log="$(mktemp)"

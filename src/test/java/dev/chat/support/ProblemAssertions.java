@@ -13,8 +13,8 @@ import java.util.List;
  * Every error is RFC 9457 problem+json with the contract's fields.
  *
  * <p>The body is read once with Jackson rather than field by field with RestAssured's {@code body(path, ...)}:
- * each of those compiles a Groovy script (a new class), which cost this suite's hundreds of refusals about 2 s of
- * its client-JIT test JVM.
+ * each of those compiles a Groovy script (a new class), and the suite checks hundreds of refusals. RestAssured's
+ * path assertions took about 270 of a test run's 3,275 JFR samples.
  */
 public final class ProblemAssertions {
 
