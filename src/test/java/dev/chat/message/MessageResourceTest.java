@@ -1,6 +1,7 @@
 package dev.chat.message;
 
 import static dev.chat.support.Api.newUser;
+import static dev.chat.support.ProblemAssertions.assertInvalidField;
 import static dev.chat.support.RoomApi.group;
 import static dev.chat.support.RoomApi.makeAdmin;
 import static dev.chat.support.RoomApi.send;
@@ -143,12 +144,12 @@ class MessageResourceTest {
         String roomId = group(alice);
         String elsewhere = sendForId(alice, group(alice), "other room");
         for (String replyTo : new String[] {elsewhere, UUID.randomUUID().toString()}) {
-            alice.as()
-                    .body(Map.of("body", "answer", "replyToId", replyTo))
-                    .post(MESSAGES, roomId)
-                    .then()
-                    .statusCode(400)
-                    .body("errors.field", hasItem("replyToId"));
+            assertInvalidField(
+                    alice.as()
+                            .body(Map.of("body", "answer", "replyToId", replyTo))
+                            .post(MESSAGES, roomId)
+                            .then(),
+                    "replyToId");
         }
         alice.as().get(ROOM, roomId).then().body("lastSeq", is(0));
     }
@@ -209,12 +210,12 @@ class MessageResourceTest {
     void whenClientMessageIdIsOver64CharactersShouldAnswer400() {
         TestUser alice = newUser();
         String roomId = group(alice);
-        alice.as()
-                .body(Map.of("body", "x", "clientMessageId", "c".repeat(65)))
-                .post(MESSAGES, roomId)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("clientMessageId"));
+        assertInvalidField(
+                alice.as()
+                        .body(Map.of("body", "x", "clientMessageId", "c".repeat(65)))
+                        .post(MESSAGES, roomId)
+                        .then(),
+                "clientMessageId");
         alice.as()
                 .body(Map.of("body", "x", "clientMessageId", "c".repeat(64)))
                 .post(MESSAGES, roomId)
@@ -267,49 +268,29 @@ class MessageResourceTest {
     void whenBothBeforeAndAfterShouldAnswer400() {
         TestUser alice = newUser();
         String roomId = group(alice);
-        alice.as()
-                .queryParam("before", 5)
-                .queryParam("after", 1)
-                .get(MESSAGES, roomId)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("before"));
+        assertInvalidField(
+                alice.as()
+                        .queryParam("before", 5)
+                        .queryParam("after", 1)
+                        .get(MESSAGES, roomId)
+                        .then(),
+                "before");
     }
 
     @Test
     void whenHistoryParametersAreOutOfRangeShouldAnswer400NamingThem() {
         TestUser alice = newUser();
         String roomId = group(alice);
-        alice.as()
-                .queryParam("limit", 0)
-                .get(MESSAGES, roomId)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("limit"));
-        alice.as()
-                .queryParam("limit", 201)
-                .get(MESSAGES, roomId)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("limit"));
-        alice.as()
-                .queryParam("limit", "ten")
-                .get(MESSAGES, roomId)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("limit"));
-        alice.as()
-                .queryParam("before", "x")
-                .get(MESSAGES, roomId)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("before"));
-        alice.as()
-                .queryParam("after", -1)
-                .get(MESSAGES, roomId)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("after"));
+        assertInvalidField(
+                alice.as().queryParam("limit", 0).get(MESSAGES, roomId).then(), "limit");
+        assertInvalidField(
+                alice.as().queryParam("limit", 201).get(MESSAGES, roomId).then(), "limit");
+        assertInvalidField(
+                alice.as().queryParam("limit", "ten").get(MESSAGES, roomId).then(), "limit");
+        assertInvalidField(
+                alice.as().queryParam("before", "x").get(MESSAGES, roomId).then(), "before");
+        assertInvalidField(
+                alice.as().queryParam("after", -1).get(MESSAGES, roomId).then(), "after");
         alice.as().queryParam("limit", 200).get(MESSAGES, roomId).then().statusCode(200);
         alice.as().queryParam("limit", 1).get(MESSAGES, roomId).then().statusCode(200);
     }
@@ -493,18 +474,18 @@ class MessageResourceTest {
         TestUser alice = newUser();
         String roomId = group(alice);
         send(alice, roomId, "one");
-        alice.as()
-                .body(Map.of("type", "read", "seq", 2))
-                .post(RECEIPTS, roomId)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("seq"));
-        alice.as()
-                .body(Map.of("type", "read", "seq", -1))
-                .post(RECEIPTS, roomId)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("seq"));
+        assertInvalidField(
+                alice.as()
+                        .body(Map.of("type", "read", "seq", 2))
+                        .post(RECEIPTS, roomId)
+                        .then(),
+                "seq");
+        assertInvalidField(
+                alice.as()
+                        .body(Map.of("type", "read", "seq", -1))
+                        .post(RECEIPTS, roomId)
+                        .then(),
+                "seq");
         alice.as()
                 .body(Map.of("type", "read", "seq", "1"))
                 .post(RECEIPTS, roomId)

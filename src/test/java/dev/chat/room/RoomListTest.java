@@ -1,11 +1,11 @@
 package dev.chat.room;
 
 import static dev.chat.support.Api.newUser;
+import static dev.chat.support.ProblemAssertions.assertInvalidField;
 import static dev.chat.support.RoomApi.group;
 import static dev.chat.support.RoomApi.send;
 import static dev.chat.support.RoomApi.sendForId;
 import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -76,20 +76,11 @@ class RoomListTest {
     @Test
     void whenCursorOrLimitIsInvalidShouldAnswer400NamingIt() {
         TestUser me = newUser();
-        me.as()
-                .queryParam("cursor", "garbage!")
-                .get(ROOMS)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("cursor"));
-        me.as()
-                .queryParam("cursor", "MTIzOm5vdC1hLXV1aWQ")
-                .get(ROOMS)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("cursor"));
-        me.as().queryParam("limit", 0).get(ROOMS).then().statusCode(400).body("errors.field", hasItem("limit"));
-        me.as().queryParam("limit", 101).get(ROOMS).then().statusCode(400).body("errors.field", hasItem("limit"));
+        assertInvalidField(me.as().queryParam("cursor", "garbage!").get(ROOMS).then(), "cursor");
+        assertInvalidField(
+                me.as().queryParam("cursor", "MTIzOm5vdC1hLXV1aWQ").get(ROOMS).then(), "cursor");
+        assertInvalidField(me.as().queryParam("limit", 0).get(ROOMS).then(), "limit");
+        assertInvalidField(me.as().queryParam("limit", 101).get(ROOMS).then(), "limit");
         me.as().queryParam("limit", 100).get(ROOMS).then().statusCode(200);
     }
 

@@ -1,6 +1,7 @@
 package dev.chat.room;
 
 import static dev.chat.support.Api.newUser;
+import static dev.chat.support.ProblemAssertions.assertInvalidField;
 import static dev.chat.support.RoomApi.group;
 import static dev.chat.support.RoomApi.makeAdmin;
 import static org.hamcrest.Matchers.contains;
@@ -89,12 +90,7 @@ class RoomResourceTest {
         TestUser owner = newUser();
         // Unicode spaces are blank too (ideographic space, no-break space).
         for (String name : List.of("   ", "\u3000\u00a0", "x".repeat(101))) {
-            owner.as()
-                    .body(Map.of("name", name))
-                    .post(ROOMS)
-                    .then()
-                    .statusCode(400)
-                    .body("errors.field", hasItem("name"));
+            assertInvalidField(owner.as().body(Map.of("name", name)).post(ROOMS).then(), "name");
         }
         owner.as().body(Map.of("name", "x".repeat(100))).post(ROOMS).then().statusCode(201);
     }
@@ -165,18 +161,18 @@ class RoomResourceTest {
     @Test
     void whenDirectRoomIsWithYourselfOrNobodyShouldAnswer400() {
         TestUser alice = newUser();
-        alice.as()
-                .body(Map.of("userId", alice.id()))
-                .post(ROOMS + "/direct")
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("userId"));
-        alice.as()
-                .body(Map.of("userId", UUID.randomUUID().toString()))
-                .post(ROOMS + "/direct")
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("userId"));
+        assertInvalidField(
+                alice.as()
+                        .body(Map.of("userId", alice.id()))
+                        .post(ROOMS + "/direct")
+                        .then(),
+                "userId");
+        assertInvalidField(
+                alice.as()
+                        .body(Map.of("userId", UUID.randomUUID().toString()))
+                        .post(ROOMS + "/direct")
+                        .then(),
+                "userId");
     }
 
     @Test
@@ -282,12 +278,12 @@ class RoomResourceTest {
     void whenAddingAnUnknownUserShouldAnswer400() {
         TestUser owner = newUser();
         String roomId = group(owner);
-        owner.as()
-                .body(Map.of("userId", UUID.randomUUID().toString()))
-                .post(MEMBERS, roomId)
-                .then()
-                .statusCode(400)
-                .body("errors.field", hasItem("userId"));
+        assertInvalidField(
+                owner.as()
+                        .body(Map.of("userId", UUID.randomUUID().toString()))
+                        .post(MEMBERS, roomId)
+                        .then(),
+                "userId");
     }
 
     @Test
@@ -343,12 +339,12 @@ class RoomResourceTest {
         TestUser member = newUser();
         String roomId = group(owner, member);
         for (Object role : new Object[] {"owner", "boss", 1}) {
-            owner.as()
-                    .body(Map.of("role", role))
-                    .patch(MEMBER, roomId, member.id())
-                    .then()
-                    .statusCode(400)
-                    .body("errors.field", hasItem("role"));
+            assertInvalidField(
+                    owner.as()
+                            .body(Map.of("role", role))
+                            .patch(MEMBER, roomId, member.id())
+                            .then(),
+                    "role");
         }
     }
 

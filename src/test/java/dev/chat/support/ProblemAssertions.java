@@ -21,6 +21,21 @@ public final class ProblemAssertions {
     private ProblemAssertions() {}
 
     public static ValidatableResponse assertProblem(ValidatableResponse response, int status) {
+        problem(response, status);
+        return response;
+    }
+
+    /** A 400 whose {@code errors} name the offending field. */
+    public static ValidatableResponse assertInvalidField(ValidatableResponse response, String field) {
+        JsonNode body = problem(response, 400);
+        List<String> named = new ArrayList<>();
+        body.path("errors").forEach(error -> named.add(Api.text(error.path("field"))));
+        assertTrue(named.contains(field), () -> "errors name " + field + ": " + body);
+        return response;
+    }
+
+    /** Checks the problem's status, type and fields; answers its body, parsed once. */
+    private static JsonNode problem(ValidatableResponse response, int status) {
         response.statusCode(status).contentType(startsWith("application/problem+json"));
         JsonNode body = Api.json(response);
         assertTrue(body.path("status").isInt(), () -> "status is a number: " + body);
@@ -28,16 +43,6 @@ public final class ProblemAssertions {
         for (String field : List.of("type", "title", "detail")) {
             assertTrue(Api.text(body.path(field)) != null, () -> field + " is present: " + body);
         }
-        return response;
-    }
-
-    /** A 400 whose {@code errors} name the offending field. */
-    public static ValidatableResponse assertInvalidField(ValidatableResponse response, String field) {
-        assertProblem(response, 400);
-        JsonNode body = Api.json(response);
-        List<String> named = new ArrayList<>();
-        body.path("errors").forEach(error -> named.add(Api.text(error.path("field"))));
-        assertTrue(named.contains(field), () -> "errors name " + field + ": " + body);
-        return response;
+        return body;
     }
 }
