@@ -5,9 +5,11 @@
 # Not part of all.sh: a profiler perturbs the figures, so it is run on its own when a target is missed.
 #
 #   src/bench/profile.sh send      # one room, 32 senders (POST /api/rooms/{id}/messages)
+#   src/bench/profile.sh rooms     # 32 rooms, one sender each (as send.sh's "32 rooms, 32 senders")
 #   src/bench/profile.sh me        # GET /api/users/me, 32 connections
 #   src/bench/profile.sh history   # the latest 50 messages of a room of 5,000, 8 connections
 #   src/bench/profile.sh anon      # a 401 with no token, 32 connections
+#   WARMUP=30 T=20                 # seconds of load before the recording, and recorded
 source "$(dirname "$0")/lib.sh"
 need java jfr curl psql wrk node openssl
 WHAT="${1:-me}" T="${T:-20}" PORT=8199
@@ -17,6 +19,10 @@ bench_db chat_bench_profile
 bench_migrate "$PORT"
 seed_users 1 32
 seed_room one 1 1 32
+if [[ "$WHAT" == rooms ]]; then
+  for i in $(seq 1 32); do seed_room "own$i" "$i" "$i" "$i"; done
+  sql -c "analyze" >/dev/null
+fi
 mint_tokens 0 32 "$WORK/tokens.txt"
 ONE="$(sql -At -c "select md5('room-one')::uuid")"
 if [[ "$WHAT" == history ]]; then # as reads.sh's room "hist"
@@ -27,6 +33,9 @@ if [[ "$WHAT" == history ]]; then # as reads.sh's room "hist"
       -c "update rooms set last_seq = 5000, last_event = 5000 where id = md5('room-one')::uuid" -c "vacuum analyze" >/dev/null
 fi
 awk -v r="$ONE" 'NR > 1 {print $3, r}' "$WORK/tokens.txt" >"$WORK/wrk-one.txt"
+for i in $(seq 1 32); do
+  echo "$(sed -n "$((i + 1))p" "$WORK/tokens.txt" | cut -d' ' -f3) $(sql -At -c "select md5('room-own$i')::uuid")"
+done >"$WORK/wrk-own.txt"
 TOKEN="$(sed -n 2p "$WORK/tokens.txt" | cut -d' ' -f3)"
 cat >"$WORK/profile.jfc" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
@@ -38,12 +47,13 @@ bench_server "$PORT" "$WORK/server.log"
 load() { # seconds
   case "$WHAT" in
     send) WRK_THREADS=32 wrkrun 32 "$1" send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-one.txt" ;;
+    rooms) WRK_THREADS=32 wrkrun 32 "$1" send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-own.txt" ;;
     me) wrkrun 32 "$1" get.lua "http://127.0.0.1:$PORT" BENCH_PATH=/api/users/me BENCH_TOKEN="$TOKEN" ;;
     history) wrkrun 8 "$1" get.lua "http://127.0.0.1:$PORT" BENCH_PATH="/api/rooms/$ONE/messages?limit=50" BENCH_TOKEN="$TOKEN" ;;
     anon) wrkrun 32 "$1" get.lua "http://127.0.0.1:$PORT" BENCH_PATH=/api/users/me BENCH_STATUS=401 ;;
   esac
 }
-load 5 >/dev/null # JIT warm-up
+load "${WARMUP:-30}" >/dev/null # JIT warm-up (README: warm servers)
 # Group commit's batches (count and sum of the summary) before and after the measured window.
 batches() { curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^chat_messages_batch_size_(count|sum)/ {printf "%s ", $2} END {print ""}'; }
 # PostgreSQL's view while the load runs: what the bench database's backends wait on, sampled every 50 ms.
@@ -72,7 +82,7 @@ rate="${out%% *}"
   echo
   echo "wrk: $rate req/s (p50 / p99 $(echo "$out" | cut -d' ' -f2) / $(echo "$out" | cut -d' ' -f3) ms); server CPU" \
        "$(awk -v a="$c0" -v b="$c1" -v r="$rate" -v t="$T" 'BEGIN {printf "%.2f cores, %.0f us per request", (b - a) / 100 / t, (b - a) * 10000 / (r * t)}')."
-  [[ "$WHAT" == send ]] && echo "Batches: $(echo "$b0 $b1" | awk '{if ($3 > $1) printf "%d, mean %.1f sends each", $3 - $1, ($4 - $2) / ($3 - $1); else print "none"}')."
+  [[ "$WHAT" == send || "$WHAT" == rooms ]] && echo "Batches: $(echo "$b0 $b1" | awk '{if ($3 > $1) printf "%d, mean %.1f sends each", $3 - $1, ($4 - $2) / ($3 - $1); else print "none"}')."
   echo
   echo "PostgreSQL backends of the bench database, active (wait event, state), share of 50-ms samples:"
   echo '```'

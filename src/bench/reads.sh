@@ -7,9 +7,11 @@
 # Also the database commits per request (pg_stat_database), i.e. how many round trips a request costs.
 #
 #   src/bench/reads.sh          # RUNS=3 of 6 s per configuration (medians); QUICK=1: one run of 4 s
+#   WARMUP=30                   # seconds of load on each of the three paths before measuring
 source "$(dirname "$0")/lib.sh"
 need java curl psql wrk pgbench node openssl
 T="${T:-$([[ "$QUICK" == 1 ]] && echo 4 || echo 6)}"
+WARMUP="${WARMUP:-30}"
 PORT="${PORT:-8199}"
 bench_jar
 bench_keys
@@ -67,9 +69,9 @@ EOF
 
 commits() { sql -At -c "select xact_commit from pg_stat_database where datname = current_database()"; }
 B="http://127.0.0.1:$PORT"
-# JIT warm-up, not reported
+# JIT warm-up, not reported: WARMUP seconds per path
 for p in "/api/rooms/$HIST/messages?limit=50" "/api/rooms?limit=50" /api/users/me; do
-  wrkrun 8 3 get.lua "$B" BENCH_PATH="$p" BENCH_TOKEN="$TOKEN" >/dev/null
+  wrkrun 8 "$WARMUP" get.lua "$B" BENCH_PATH="$p" BENCH_TOKEN="$TOKEN" >/dev/null
 done
 wrkrun 8 2 get.lua "$B" BENCH_PATH=/api/users/me BENCH_STATUS=401 >/dev/null
 

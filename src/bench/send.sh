@@ -11,9 +11,11 @@
 # the server's cores (CPU time / wall time) and the mean size of group commit's batches (/q/metrics).
 #
 #   src/bench/send.sh          # RUNS=3 of 6 s per configuration (medians); QUICK=1: one run of 4 s
+#   WARMUP=30                  # seconds of load into one room, then as many into many rooms, before measuring
 source "$(dirname "$0")/lib.sh"
 need java curl psql wrk pgbench node openssl
 T="${T:-$([[ "$QUICK" == 1 ]] && echo 4 || echo 6)}"
+WARMUP="${WARMUP:-30}"
 PORT="${PORT:-8199}"
 bench_jar
 bench_node
@@ -105,8 +107,9 @@ SELECT count(*), max(r.last_event) FROM m, r;
 END;
 EOF
 
-# JIT warm-up of the send path, not reported.
-WRK_THREADS=8 wrkrun 8 5 send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-own.txt" >/dev/null
+# JIT warm-up of the send path, not reported: WARMUP seconds into one room, then as many into many rooms.
+WRK_THREADS=32 wrkrun 32 "$WARMUP" send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-one.txt" >/dev/null
+WRK_THREADS=8 wrkrun 8 "$WARMUP" send.lua "http://127.0.0.1:$PORT" BENCH_TOKENS="$WORK/wrk-own.txt" >/dev/null
 
 R="$WORK/rows.txt" # run config who rate p50 p99 bad [offered] ; S: run config cores batch
 S="$WORK/server.txt"
