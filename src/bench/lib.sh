@@ -159,6 +159,13 @@ seed_room() { # name owner from to
           where id = md5('room-$1')::uuid"
 }
 
+# wrk's senders for rooms own1..own32, one each: "token room" per line, b<i>'s token from $WORK/tokens.txt.
+own_room_senders() { # file
+  for i in $(seq 1 32); do
+    echo "$(sed -n "$((i + 1))p" "$WORK/tokens.txt" | cut -d' ' -f3) $(sql -At -c "select md5('room-own$i')::uuid")"
+  done >"$1"
+}
+
 # Access tokens signed with the run's key, as the service would issue them (tokens.js).
 mint_tokens() { # from to file
   node "$BENCH_DIR/tokens.js" "$WORK/private.pem" "$1" "$2" >"$3"

@@ -5,7 +5,7 @@
 # Not part of all.sh: a profiler perturbs the figures, so it is run on its own when a target is missed.
 #
 #   src/bench/profile.sh send      # one room, 32 senders (POST /api/rooms/{id}/messages)
-#   src/bench/profile.sh rooms     # 32 rooms, one sender each (as send.sh's "32 rooms, 32 senders")
+#   src/bench/profile.sh rooms     # 32 rooms, one sender each (send.sh's "32 rooms" row, no listener)
 #   src/bench/profile.sh me        # GET /api/users/me, 32 connections
 #   src/bench/profile.sh history   # the latest 50 messages of a room of 5,000, 8 connections
 #   src/bench/profile.sh anon      # a 401 with no token, 32 connections
@@ -33,9 +33,7 @@ if [[ "$WHAT" == history ]]; then # as reads.sh's room "hist"
       -c "update rooms set last_seq = 5000, last_event = 5000 where id = md5('room-one')::uuid" -c "vacuum analyze" >/dev/null
 fi
 awk -v r="$ONE" 'NR > 1 {print $3, r}' "$WORK/tokens.txt" >"$WORK/wrk-one.txt"
-for i in $(seq 1 32); do
-  echo "$(sed -n "$((i + 1))p" "$WORK/tokens.txt" | cut -d' ' -f3) $(sql -At -c "select md5('room-own$i')::uuid")"
-done >"$WORK/wrk-own.txt"
+if [[ "$WHAT" == rooms ]]; then own_room_senders "$WORK/wrk-own.txt"; fi
 TOKEN="$(sed -n 2p "$WORK/tokens.txt" | cut -d' ' -f3)"
 cat >"$WORK/profile.jfc" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>

@@ -38,9 +38,7 @@ sql -c "analyze"
 mint_tokens 0 100 "$WORK/tokens.txt"
 ONE="$(sql -At -c "select md5('room-one')::uuid")"
 awk -v r="$ONE" 'NR > 1 && NR <= 33 {print $3, r}' "$WORK/tokens.txt" >"$WORK/wrk-one.txt"
-for i in $(seq 1 32); do
-  echo "$(sed -n "$((i + 1))p" "$WORK/tokens.txt" | cut -d' ' -f3) $(sql -At -c "select md5('room-own$i')::uuid")"
-done >"$WORK/wrk-own.txt"
+own_room_senders "$WORK/wrk-own.txt"
 
 node "$BENCH_DIR/listen.js" "ws://127.0.0.1:$PORT/ws" "$(sed -n 101p "$WORK/tokens.txt" | cut -d' ' -f3)" "$WORK/listened" \
   >"$WORK/listen.out" 2>&1 &
