@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite, one scenario after the other, then the chart. The tables (markdown) and the chart's data
 # are collected in OUT (default /tmp/chat-bench-results); all.md there is what goes into RESULTS.md.
-#   src/bench/all.sh                 # about 25 min on the 2-core machine
-#   QUICK=1 src/bench/all.sh         # about 8 min: one run of each, short windows, smaller connection counts
+#   src/bench/all.sh                 # about 28 min on the 2-core machine
+#   QUICK=1 src/bench/all.sh         # about 11 min: one run of each, short windows, smaller connection counts
 #   SKIP="connections variants" src/bench/all.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"

@@ -17,7 +17,16 @@
 source "$(dirname "$0")/lib.sh"
 need java curl psql openssl
 PORT="${STARTUP_PORT:-8199}"
-JAVA="${JAVA:-java}"
+# JAVA: a Java 25+ (compact object headers, the AOT cache): java on PATH if it is one, else one of /usr/lib/jvm's.
+is_java25() { "$1" -XX:+UseCompactObjectHeaders -version >/dev/null 2>&1; }
+if [[ -z "${JAVA:-}" ]]; then
+  JAVA=java
+  if ! is_java25 java; then
+    for j in /usr/lib/jvm/*/bin/java; do
+      if is_java25 "$j"; then JAVA="$j"; fi
+    done
+  fi
+fi
 BASE_JAVA="${BASE_JAVA:-java}"
 BASE_JAR="${BASE_JAR:-}"
 BASE_LABEL="${BASE_LABEL:-base}"
@@ -27,7 +36,7 @@ IMAGE_OPTS=(-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms51m -Xmx384m -Xmn3
 bench_jar
 bench_keys
 bench_db chat_bench_startup
-"$JAVA" -XX:+UseCompactObjectHeaders -version >/dev/null 2>&1 || { echo "JAVA ($JAVA) is not Java 25+"; exit 1; }
+is_java25 "$JAVA" || { echo "JAVA ($JAVA) is not Java 25+, and /usr/lib/jvm has none"; exit 1; }
 
 R="$WORK/rows.txt" # variant ms_to_ready started_in_s rss_mb cpu_s
 one_start() { # variant java jar [java options...]
