@@ -19,10 +19,6 @@ bench_db chat_bench_profile
 bench_migrate "$PORT"
 seed_users 1 32
 seed_room one 1 1 32
-if [[ "$WHAT" == rooms ]]; then
-  for i in $(seq 1 32); do seed_room "own$i" "$i" "$i" "$i"; done
-  sql -c "analyze" >/dev/null
-fi
 mint_tokens 0 32 "$WORK/tokens.txt"
 ONE="$(sql -At -c "select md5('room-one')::uuid")"
 if [[ "$WHAT" == history ]]; then # as reads.sh's room "hist"
@@ -33,7 +29,11 @@ if [[ "$WHAT" == history ]]; then # as reads.sh's room "hist"
       -c "update rooms set last_seq = 5000, last_event = 5000 where id = md5('room-one')::uuid" -c "vacuum analyze" >/dev/null
 fi
 awk -v r="$ONE" 'NR > 1 {print $3, r}' "$WORK/tokens.txt" >"$WORK/wrk-one.txt"
-if [[ "$WHAT" == rooms ]]; then own_room_senders "$WORK/wrk-own.txt"; fi
+if [[ "$WHAT" == rooms ]]; then # rooms own1..own32, b<i> alone in own<i>
+  for i in $(seq 1 32); do seed_room "own$i" "$i" "$i" "$i"; done
+  sql -c "analyze" >/dev/null
+  own_room_senders "$WORK/wrk-own.txt"
+fi
 TOKEN="$(sed -n 2p "$WORK/tokens.txt" | cut -d' ' -f3)"
 cat >"$WORK/profile.jfc" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>

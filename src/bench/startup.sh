@@ -36,7 +36,7 @@ IMAGE_OPTS=(-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms51m -Xmx384m -Xmn3
 bench_jar
 bench_keys
 bench_db chat_bench_startup
-is_java25 "$JAVA" || { echo "JAVA ($JAVA) is not Java 25+, and /usr/lib/jvm has none"; exit 1; }
+is_java25 "$JAVA" || { echo "JAVA ($JAVA) is not Java 25+: set JAVA to one"; exit 1; }
 
 R="$WORK/rows.txt" # variant ms_to_ready started_in_s rss_mb cpu_s
 one_start() { # variant java jar [java options...]
