@@ -2,6 +2,8 @@ package dev.chat.support;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.restassured.RestAssuredRequest;
 import com.atlassian.oai.validator.restassured.RestAssuredResponse;
@@ -40,7 +42,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Every HTTP answer of the black-box suite is checked against the OpenAPI document that the artifact under
  * test serves at {@code /q/openapi}: a status, header or body the document does not describe fails the
  * request's test. Installed once as a global RestAssured filter for {@code @QuarkusIntegrationTest} classes
- * (a JUnit extension found by auto-detection, switched on for the failsafe run only: see pom.xml).
+ * (a JUnit extension found by auto-detection, switched on for the failsafe run only: see pom.xml); the fixtures'
+ * requests, which do not go through RestAssured, {@code Api.fixture} hands to {@link #check}.
  *
  * <p>Requests are checked too, but only when the service accepted them (2xx): a request the service takes
  * and the document forbids means the document is stricter than the truth. Requests that were refused are
@@ -93,6 +96,26 @@ public final class OpenApiValidation implements BeforeAllCallback, AfterAllCallb
         }
     }
 
+    /**
+     * A request made without RestAssured ({@code Api.fixture}), checked as the filter checks RestAssured's: once
+     * the black-box suite has installed the filter, otherwise not at all.
+     */
+    static void check(String method, URI uri, String authorization, String json, HttpResponse<String> answer) {
+        if (!installed) {
+            return;
+        }
+        SimpleRequest.Builder request = new SimpleRequest.Builder(method, uri.getRawPath());
+        if (authorization != null) {
+            request.withAuthorization(authorization);
+        }
+        if (json != null) {
+            request.withContentType("application/json").withBody(json);
+        }
+        SimpleResponse.Builder response = SimpleResponse.Builder.status(answer.statusCode());
+        answer.headers().map().forEach(response::withHeader);
+        validate(method, uri, request.build(), response.withBody(answer.body()).build(), answer.body());
+    }
+
     private static final class ValidatingFilter implements Filter {
         @Override
         public Response filter(
@@ -102,36 +125,48 @@ public final class OpenApiValidation implements BeforeAllCallback, AfterAllCallb
                 request.auth().none().header("Authorization", "Bearer " + bearer.getAccessToken());
             }
             Response response = ctx.next(request, spec);
-            URI uri = URI.create(request.getURI());
-            OpenApiInteractionValidator validator = VALIDATORS.computeIfAbsent(origin(uri), OpenApiValidation::load);
-            var answer = RestAssuredResponse.of(response);
-            int status = response.statusCode();
-            ValidationReport report = status >= 200 && status < 300
-                    ? validator.validate(RestAssuredRequest.of(request), answer)
-                    : validator.validateResponse(uri.getRawPath(), Request.Method.valueOf(request.getMethod()), answer);
-            String call = request.getMethod() + " " + uri.getRawPath() + " -> " + status;
-            List<ValidationReport.Message> errors = report.getMessages().stream()
-                    .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
-                    .filter(m -> !isNullForNullableReference(m, response))
-                    .toList();
-            if (errors.stream().anyMatch(m -> NOT_IN_DOCUMENT.contains(m.getKey()))) {
-                OUTSIDE_CALLS.incrementAndGet();
-                OUTSIDE.add(request.getMethod() + " " + uri.getRawPath() + " -> " + status);
-                return response;
-            }
-            CHECKED.incrementAndGet();
-            if (!errors.isEmpty()) {
-                VIOLATING.incrementAndGet();
-                String text = errors.stream()
-                        .map(OpenApiValidation::describe)
-                        .collect(Collectors.joining("\n  ", call + " violates /q/openapi:\n  ", ""));
-                errors.forEach(m -> VIOLATIONS.add(call.replaceAll("[0-9a-f-]{36}", "{id}") + "  "
-                        + describe(m).replaceAll("[0-9a-f-]{36}", "{id}")));
-                if (!REPORT_ONLY) {
-                    throw new AssertionError(text + "\nbody: " + response.asString());
-                }
-            }
+            validate(
+                    request.getMethod(),
+                    URI.create(request.getURI()),
+                    RestAssuredRequest.of(request),
+                    RestAssuredResponse.of(response),
+                    response.asString());
             return response;
+        }
+    }
+
+    /**
+     * Checks one call: its answer always, its request when the service accepted it. Fails (throws) on a
+     * violation, unless {@code -Dopenapi.validation=report}.
+     */
+    private static void validate(
+            String method, URI uri, Request request, com.atlassian.oai.validator.model.Response answer, String body) {
+        OpenApiInteractionValidator validator = VALIDATORS.computeIfAbsent(origin(uri), OpenApiValidation::load);
+        int status = answer.getStatus();
+        ValidationReport report = status >= 200 && status < 300
+                ? validator.validate(request, answer)
+                : validator.validateResponse(uri.getRawPath(), Request.Method.valueOf(method), answer);
+        String call = method + " " + uri.getRawPath() + " -> " + status;
+        List<ValidationReport.Message> errors = report.getMessages().stream()
+                .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                .filter(m -> !isNullForNullableReference(m, body))
+                .toList();
+        if (errors.stream().anyMatch(m -> NOT_IN_DOCUMENT.contains(m.getKey()))) {
+            OUTSIDE_CALLS.incrementAndGet();
+            OUTSIDE.add(call);
+            return;
+        }
+        CHECKED.incrementAndGet();
+        if (!errors.isEmpty()) {
+            VIOLATING.incrementAndGet();
+            String text = errors.stream()
+                    .map(OpenApiValidation::describe)
+                    .collect(Collectors.joining("\n  ", call + " violates /q/openapi:\n  ", ""));
+            errors.forEach(m -> VIOLATIONS.add(call.replaceAll("[0-9a-f-]{36}", "{id}") + "  "
+                    + describe(m).replaceAll("[0-9a-f-]{36}", "{id}")));
+            if (!REPORT_ONLY) {
+                throw new AssertionError(text + "\nbody: " + body);
+            }
         }
     }
 
@@ -142,14 +177,14 @@ public final class OpenApiValidation implements BeforeAllCallback, AfterAllCallb
      * is dropped: had the property not been nullable, the null would still fail {@code type}, which SmallRye
      * writes beside every {@code allOf}.
      */
-    private static boolean isNullForNullableReference(ValidationReport.Message message, Response response) {
-        JsonNode body;
+    private static boolean isNullForNullableReference(ValidationReport.Message message, String body) {
+        JsonNode tree;
         try {
-            body = JSON.readTree(response.asString());
+            tree = JSON.readTree(body);
         } catch (IOException e) {
             return false;
         }
-        return isNullForNullableReference(message, body);
+        return isNullForNullableReference(message, tree);
     }
 
     /** A null under such an allOf, or an object whose only violations, however deep, are such nulls. */

@@ -14,11 +14,12 @@ public final class RoomApi {
     /** A group room owned by {@code owner} with the others as members; its id. */
     public static String group(TestUser owner, TestUser... members) {
         List<String> ids = Arrays.stream(members).map(TestUser::id).toList();
-        return Api.text(Api.json(owner.as()
-                        .body(Map.of("name", "room " + UUID.randomUUID(), "memberIds", ids))
-                        .post("/api/rooms")
-                        .then()
-                        .statusCode(201))
+        return Api.text(Api.fixture(
+                        "POST",
+                        "/api/rooms",
+                        owner.accessToken(),
+                        Map.of("name", "room " + UUID.randomUUID(), "memberIds", ids),
+                        201)
                 .path("id"));
     }
 
@@ -33,18 +34,16 @@ public final class RoomApi {
     }
 
     private static JsonNode sent(TestUser sender, String roomId, String body) {
-        return Api.json(sender.as()
-                .body(Map.of("body", body))
-                .post("/api/rooms/{roomId}/messages", roomId)
-                .then()
-                .statusCode(201));
+        return Api.fixture(
+                "POST", "/api/rooms/" + roomId + "/messages", sender.accessToken(), Map.of("body", body), 201);
     }
 
     public static void makeAdmin(TestUser owner, String roomId, TestUser member) {
-        owner.as()
-                .body(Map.of("role", "admin"))
-                .patch("/api/rooms/{roomId}/members/{userId}", roomId, member.id())
-                .then()
-                .statusCode(200);
+        Api.fixture(
+                "PATCH",
+                "/api/rooms/" + roomId + "/members/" + member.id(),
+                owner.accessToken(),
+                Map.of("role", "admin"),
+                200);
     }
 }
