@@ -15,7 +15,8 @@
 # image runs (Java 25, src/main/docker/Dockerfile.jvm's options; the young generation capped at 32 MB, compact
 # object headers) is measured with
 #   SERVER_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java CONN_JAVA_OPTS="-XX:+UseSerialGC \
-#     -XX:+UseCompactObjectHeaders -Xms51m -Xmx512m -Xmn32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+#     -XX:+UseCompactObjectHeaders -Xms51m -Xmx512m -Xmn32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
+#     -XX:TrimNativeHeapInterval=1000"
 #
 #   src/bench/connections.sh             # both; MODES="one" or "two"; QUICK=1: 5,000 and 2 x 3,000
 source "$(dirname "$0")/lib.sh"

@@ -32,7 +32,7 @@ BASE_JAR="${BASE_JAR:-}"
 BASE_LABEL="${BASE_LABEL:-base}"
 # Dockerfile.jvm's JDK_JAVA_OPTIONS with the heap of a 512Mi container (the image says it in percent)
 IMAGE_OPTS=(-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms51m -Xmx384m -Xmn32m -XX:MinHeapFreeRatio=10
-  -XX:MaxHeapFreeRatio=30 -XX:+ExitOnOutOfMemoryError)
+  -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError)
 bench_jar
 bench_keys
 bench_db chat_bench_startup
