@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,6 +100,7 @@ public final class Api {
         try {
             String json = body == null ? null : JSON.writeValueAsString(body);
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(30)) // a stuck service fails the test instead of hanging the build
                     .method(
                             method,
                             json == null
