@@ -88,19 +88,21 @@ public final class Api {
     }
 
     /**
-     * A request that a test needs made but does not examine (a registration, a room, a message, a ticket): its
-     * JSON answer, which must have {@code status}. Fixtures are half of the suite's ~5,200 requests, so they skip
-     * RestAssured, which builds each request through Groovy at a cost in the test JVM above the service's own:
-     * through RestAssured, {@code ./mvnw verify} took 81.8 s against 74.7 s (medians of 3 alternating runs). The
-     * black-box suite checks these answers against /q/openapi as it checks RestAssured's
-     * ({@link OpenApiValidation#check}).
+     * A request that a test needs made, but whose exchange it does not examine, only what comes back (a user, a
+     * room's id, a message's seq, a ticket): its JSON answer, which must have {@code status}. Fixtures are half of
+     * the suite's ~5,200 requests, so they skip RestAssured, which builds each request through Groovy at a cost in
+     * the test JVM above the service's own: through RestAssured, {@code ./mvnw verify} took 81.8 s against 74.7 s
+     * (medians of 3 alternating runs). The black-box suite checks these answers against /q/openapi as it checks
+     * RestAssured's ({@link OpenApiValidation#check}).
      */
     static JsonNode fixture(String method, String path, String accessToken, Object body, int status) {
-        URI uri = URI.create(RestAssured.baseURI + ":" + RestAssured.port + RestAssured.basePath + path);
+        URI uri = restAssuredUri(path);
         try {
             String json = body == null ? null : JSON.writeValueAsString(body);
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(30)) // a stuck service fails the test instead of hanging the build
+                    // until the answer's headers: a service that never answers fails the test, not the whole build
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Accept", "*/*") // as RestAssured sends it
                     .method(
                             method,
                             json == null
@@ -116,8 +118,8 @@ public final class Api {
             HttpResponse<String> answer = FIXTURES.send(request.build(), HttpResponse.BodyHandlers.ofString());
             OpenApiValidation.check(method, uri, authorization, json, answer);
             if (answer.statusCode() != status) {
-                throw new AssertionError(method + " " + path + " answered " + answer.statusCode() + ", not " + status
-                        + ": " + answer.body());
+                throw new AssertionError(method + " " + path + " " + json + " answered " + answer.statusCode()
+                        + ", not " + status + ": " + answer.body());
             }
             return JSON.readTree(answer.body());
         } catch (IOException e) {
@@ -126,6 +128,13 @@ public final class Api {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Where RestAssured would send {@code path}: Quarkus sets its base URI, port and base path for each start. */
+    private static URI restAssuredUri(String path) {
+        String basePath = RestAssured.basePath.replaceAll("^/+|/+$", "");
+        return URI.create(RestAssured.baseURI.replaceAll("/+$", "") + ":" + RestAssured.port
+                + (basePath.isEmpty() ? "" : "/" + basePath) + path);
     }
 
     /**

@@ -104,7 +104,7 @@ public final class OpenApiValidation implements BeforeAllCallback, AfterAllCallb
         if (!installed) {
             return;
         }
-        SimpleRequest.Builder request = new SimpleRequest.Builder(method, uri.getRawPath());
+        SimpleRequest.Builder request = new SimpleRequest.Builder(method, uri.getRawPath()).withAccept("*/*");
         if (authorization != null) {
             request.withAuthorization(authorization);
         }
