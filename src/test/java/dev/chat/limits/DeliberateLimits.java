@@ -27,7 +27,8 @@ import java.util.UUID;
  * </ul>
  *
  * Each profile is a Quarkus build and start of its own (seconds each, and a fresh embedded PostgreSQL), hence
- * one for all three rather than one each.
+ * one for all three rather than one each; {@code verify} runs it in a second test JVM, beside the default profile
+ * ({@code DeliberateLimitsSuite}).
  */
 public class DeliberateLimits implements QuarkusTestProfile {
 
@@ -43,6 +44,12 @@ public class DeliberateLimits implements QuarkusTestProfile {
 
     /** chat.database.pool-wait-timeout. */
     public static final Duration POOL_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * The embedded database's port: this profile's tests run in a JVM of their own (DeliberateLimitsSuite) while
+     * the default profile's database, on the port the build reserved, still runs in the other.
+     */
+    private static final int DATABASE_PORT = Instance.freePort();
 
     /** Redis keys of this run, apart from any other's. */
     static final String REDIS_PREFIX = "chat-test:" + UUID.randomUUID() + ":";
@@ -63,6 +70,7 @@ public class DeliberateLimits implements QuarkusTestProfile {
         config.put("chat.limits.redis-timeout", "PT2S");
         config.put("quarkus.datasource.reactive.additional-properties.lock_timeout", lockTimeoutSetting());
         config.put("chat.database.pool-wait-timeout", POOL_WAIT.toString());
+        config.put("quarkus.embedded.postgresql.port", String.valueOf(DATABASE_PORT));
         return config;
     }
 
