@@ -27,8 +27,7 @@ import java.util.UUID;
  * </ul>
  *
  * Each profile is a Quarkus build and start of its own (seconds each, and a fresh embedded PostgreSQL), hence
- * one for all three rather than one each; {@code verify} runs it in a second test JVM, beside the default profile
- * ({@code DeliberateLimitsSuite}).
+ * one for all three rather than one each, run in a test JVM of its own ({@code DeliberateLimitsSuite}).
  */
 public class DeliberateLimits implements QuarkusTestProfile {
 
@@ -45,10 +44,7 @@ public class DeliberateLimits implements QuarkusTestProfile {
     /** chat.database.pool-wait-timeout. */
     public static final Duration POOL_WAIT = Duration.ofSeconds(2);
 
-    /**
-     * The embedded database's port: this profile's tests run in a JVM of their own (DeliberateLimitsSuite) while
-     * the default profile's database, on the port the build reserved, still runs in the other.
-     */
+    /** The embedded database's: the default profile's, in the other test JVM, has the port the build reserved. */
     private static final int DATABASE_PORT = Instance.freePort();
 
     /** Redis keys of this run, apart from any other's. */

@@ -1,6 +1,6 @@
 package dev.chat.support;
 
-/** JUnit tags that the build selects by (pom.xml, .ci/run). */
+/** JUnit tags that the build selects by ({@link DefaultProfileSuite}, pom.xml's heavy profile, .ci/run). */
 public final class Tags {
 
     /**
