@@ -27,6 +27,9 @@ public final class Db {
     private static final Set<String> UNAVAILABLE_STATES =
             Set.of("57014", "55P03", "57P01", "57P02", "57P03", "25P03", "53300", "53400");
 
+    /** A statement that gave up waiting: 55P03 lock_not_available (lock_timeout), 57014 query_canceled. */
+    private static final Set<String> GAVE_UP_STATES = Set.of("55P03", "57014");
+
     /** What the Vert.x SQL pool says when no connection became free within its connection timeout. */
     private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
 
@@ -79,6 +82,19 @@ public final class Db {
             }
             if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
                 return sql.getMessage() != null && sql.getMessage().contains('"' + constraint + '"');
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a statement gave up waiting, for a lock or for itself: our {@code lock_timeout} or {@code
+     * statement_timeout}, or a cancel.
+     */
+    public static boolean gaveUp(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof PgException pg && GAVE_UP_STATES.contains(pg.getSqlState())) {
+                return true;
             }
         }
         return false;

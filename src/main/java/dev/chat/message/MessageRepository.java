@@ -58,62 +58,72 @@ public class MessageRepository {
     public static final String HISTORY_AFTER = HISTORY.formatted("AND seq > $3 ORDER BY seq", "$4");
 
     /**
-     * The room row lock for a batch of sends (group commit, {@link SendBatcher}): taken when at least one of
-     * the batch's senders is a member, so that a batch of strangers only cannot queue on a room's lock.
+     * The room row locks for a batch of sends (group commit, {@link SendBatcher}), whose requests may be of several
+     * rooms: $1 and $2 pair each request's room with its sender. A room is locked when at least one of its
+     * requests' senders is a member, so that strangers alone cannot queue on a room's lock; and the rooms are
+     * locked in the order of their ids (the row locks are taken above the sort), so that two batches that share
+     * rooms, on two instances, wait for each other rather than deadlock.
      */
-    private static final String LOCK_ROOM_FOR_BATCH = """
-            SELECT 1 FROM rooms r WHERE r.id = $1
-            AND EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = $1 AND m.user_id = ANY($2::uuid[]))
+    private static final String LOCK_ROOMS_FOR_BATCH = """
+            SELECT 1 FROM rooms r WHERE r.id IN (
+                SELECT t.room_id FROM unnest($1::uuid[], $2::uuid[]) AS t(room_id, sender_id)
+                WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = t.room_id AND m.user_id = t.sender_id))
+            ORDER BY r.id
             FOR UPDATE OF r""";
 
     /**
-     * A batch of sends decided and stored in one statement, run just after {@link #LOCK_ROOM_FOR_BATCH} in the
-     * same transaction (so that its snapshot is taken once the lock is held, and sees every batch committed
-     * before). For each request ({@code q}, in queue order, {@code i} from 1): is its sender a member, is its
-     * reply target a message of this room, and is a message already stored under its clientMessageId (scalar
-     * subqueries, one primary-key or unique-index probe each, where an {@code EXISTS} may be planned as a hashed
-     * subplan that reads all of the room's members or messages; QueryPlanTest checks the plan in a big room).
-     * Stored ({@code s}): the members' requests with a valid reply target and no stored
-     * original, and of several with one clientMessageId only the first, as if they had come one after the
-     * other. {@code last_seq}/{@code last_event} move once by their number, the messages take the seqs after
-     * the old value in queue order, and each sender's watermarks move to its last message ({@code w}, grouped:
-     * a data-modifying CTE may not update one row twice). Nothing stored: the room row is not touched.
+     * A batch of sends, of one room or several, decided and stored in one statement, run just after {@link
+     * #LOCK_ROOMS_FOR_BATCH} in the same transaction (so that its snapshot is taken once the locks are held, and
+     * sees every batch committed before). For each request ({@code q}, in queue order, {@code i} from 1): is its
+     * sender a member of its room, is its reply target a message of that room, and is a message already stored
+     * there under its clientMessageId (scalar subqueries, one primary-key or unique-index probe each, where an
+     * {@code EXISTS} may be planned as a hashed subplan that reads all of a room's members or messages;
+     * QueryPlanTest checks the plan in a big room). Stored ({@code s}): the members' requests with a valid reply
+     * target and no stored original, and of several in one room with one clientMessageId only the first, as if
+     * they had come one after the other. Each room's {@code last_seq}/{@code last_event} move once by the number
+     * stored in it ({@code c}, {@code r}), its messages take the seqs after the old value in queue order ({@code
+     * k}), and each sender's watermarks move to its last message in the room ({@code w}, grouped: a
+     * data-modifying CTE may not update one row twice). A room where nothing is stored is not touched.
      *
      * <p>One row per request, in queue order: its flags, the message it stored ({@code c_}), or the earlier
      * request's of this batch that stored its clientMessageId ({@code l_}), or the original stored before
-     * ({@code o_}); {@code base_seq}/{@code base_event} so that position = base_event + (seq - base_seq).
+     * ({@code o_}); its room's {@code base_seq}/{@code base_event} so that position = base_event + (seq -
+     * base_seq).
      */
     public static final String BATCH_SEND = """
             WITH q AS (
-                SELECT t.i, t.id, t.sender_id, t.body, t.cmid, t.reply_to,
-                       COALESCE((SELECT true FROM memberships ms WHERE ms.room_id = $1 AND ms.user_id = t.sender_id),
-                                false) AS member,
-                       (t.reply_to IS NULL OR COALESCE((SELECT p.room_id = $1 FROM messages p WHERE p.id = t.reply_to),
-                                false)) AS reply_ok,
-                       (SELECT x.id FROM messages x WHERE x.room_id = $1 AND x.sender_id = t.sender_id
+                SELECT t.i, t.room_id, t.id, t.sender_id, t.body, t.cmid, t.reply_to,
+                       COALESCE((SELECT true FROM memberships ms WHERE ms.room_id = t.room_id
+                                     AND ms.user_id = t.sender_id), false) AS member,
+                       (t.reply_to IS NULL OR COALESCE((SELECT p.room_id = t.room_id FROM messages p
+                                                            WHERE p.id = t.reply_to), false)) AS reply_ok,
+                       (SELECT x.id FROM messages x WHERE x.room_id = t.room_id AND x.sender_id = t.sender_id
                             AND x.client_message_id = t.cmid LIMIT 1) AS original_id
-                FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
-                        WITH ORDINALITY AS t(id, sender_id, body, cmid, reply_to, i)
+                FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
+                        WITH ORDINALITY AS t(room_id, id, sender_id, body, cmid, reply_to, i)
             ), s AS (
-                SELECT q.*, row_number() OVER (ORDER BY q.i) AS k FROM q
+                SELECT q.*, row_number() OVER (PARTITION BY q.room_id ORDER BY q.i) AS k FROM q
                 WHERE q.member AND q.original_id IS NULL AND q.reply_ok
-                AND NOT EXISTS (SELECT 1 FROM q e WHERE e.sender_id = q.sender_id AND e.cmid = q.cmid AND e.i < q.i
-                                AND e.member AND e.original_id IS NULL AND e.reply_ok)
+                AND NOT EXISTS (SELECT 1 FROM q e WHERE e.room_id = q.room_id AND e.sender_id = q.sender_id
+                                AND e.cmid = q.cmid AND e.i < q.i AND e.member AND e.original_id IS NULL AND e.reply_ok)
+            ), c AS (
+                SELECT s.room_id, count(*) AS n FROM s GROUP BY s.room_id
             ), r AS (
                 UPDATE rooms SET last_seq = last_seq + c.n, last_event = last_event + c.n,
                        last_activity = GREATEST(last_activity, $7)
-                FROM (SELECT count(*) AS n FROM s) c
-                WHERE rooms.id = $1 AND c.n > 0
-                RETURNING last_seq - c.n AS base_seq, last_event - c.n AS base_event
+                FROM c
+                WHERE rooms.id = c.room_id
+                RETURNING rooms.id AS room_id, last_seq - c.n AS base_seq, last_event - c.n AS base_event
             ), m AS (
                 INSERT INTO messages (id, room_id, seq, sender_id, body, client_message_id, reply_to_id, created_at, deleted)
-                SELECT s.id, $1, r.base_seq + s.k, s.sender_id, s.body, s.cmid, s.reply_to, $7, false FROM r, s
+                SELECT s.id, s.room_id, r.base_seq + s.k, s.sender_id, s.body, s.cmid, s.reply_to, $7, false
+                FROM s JOIN r ON r.room_id = s.room_id
                 RETURNING %1$s
             ), w AS (
                 UPDATE memberships SET last_read_seq = GREATEST(last_read_seq, x.seq),
                        last_delivered_seq = GREATEST(last_delivered_seq, x.seq)
-                FROM (SELECT sender_id, max(seq) AS seq FROM m GROUP BY sender_id) x
-                WHERE memberships.room_id = $1 AND memberships.user_id = x.sender_id
+                FROM (SELECT room_id, sender_id, max(seq) AS seq FROM m GROUP BY room_id, sender_id) x
+                WHERE memberships.room_id = x.room_id AND memberships.user_id = x.sender_id
             )
             SELECT q.i, q.member, q.reply_ok, r.base_seq, r.base_event,
                    c.id AS c_id, c.room_id AS c_room_id, c.seq AS c_seq, c.sender_id AS c_sender_id,
@@ -126,10 +136,11 @@ public class MessageRepository {
                    o.body AS o_body, o.client_message_id AS o_client_message_id, o.reply_to_id AS o_reply_to_id,
                    o.created_at AS o_created_at, o.edited_at AS o_edited_at, o.deleted AS o_deleted
             FROM q
-            LEFT JOIN r ON true
+            LEFT JOIN r ON r.room_id = q.room_id
             LEFT JOIN m c ON c.id = q.id
             LEFT JOIN LATERAL (SELECT m.* FROM s JOIN m ON m.id = s.id
-                               WHERE s.sender_id = q.sender_id AND s.cmid = q.cmid AND s.i < q.i LIMIT 1) l ON true
+                               WHERE s.room_id = q.room_id AND s.sender_id = q.sender_id AND s.cmid = q.cmid
+                               AND s.i < q.i LIMIT 1) l ON true
             LEFT JOIN messages o ON o.id = q.original_id
             ORDER BY q.i""".formatted(COLUMNS);
 
@@ -146,7 +157,7 @@ public class MessageRepository {
     private static final String BEGIN_BATCH = "BEGIN; SET LOCAL plan_cache_mode = force_custom_plan";
 
     /** One send of a batch, in queue order; {@code id} is the id it gets if stored. */
-    public record BatchRow(UUID id, UUID senderId, String body, String clientMessageId, UUID replyToId) {}
+    public record BatchRow(UUID roomId, UUID id, UUID senderId, String body, String clientMessageId, UUID replyToId) {}
 
     /**
      * What {@link #sendBatch} decided for one request: not a member; a reply target outside the room; the
@@ -161,27 +172,28 @@ public class MessageRepository {
             MessageView repeated,
             MessageView original) {}
 
-    /** Opens the transaction of a batch ({@link #BEGIN_BATCH}), before {@link #lockRoomForBatch}. */
+    /** Opens the transaction of a batch ({@link #BEGIN_BATCH}), before {@link #lockRoomsForBatch}. */
     public Uni<Void> beginBatch(SqlClient client) {
         return client.query(BEGIN_BATCH).execute().replaceWithVoid();
     }
 
     /**
-     * Locks the room row, held to commit, when the room exists and one of the senders is a member (a batch of
-     * non-members takes no lock). What it found does not matter: {@link #sendBatch} decides every request.
+     * Locks the batch's rooms, held to commit ({@link #LOCK_ROOMS_FOR_BATCH}); {@code rooms[i]} and {@code
+     * senders[i]} are one request's. What it found does not matter: {@link #sendBatch} decides every request.
      */
-    public Uni<Void> lockRoomForBatch(SqlClient client, UUID roomId, UUID[] senders) {
-        return client.preparedQuery(LOCK_ROOM_FOR_BATCH)
-                .execute(Tuple.of(roomId, senders))
+    public Uni<Void> lockRoomsForBatch(SqlClient client, UUID[] rooms, UUID[] senders) {
+        return client.preparedQuery(LOCK_ROOMS_FOR_BATCH)
+                .execute(Tuple.of(rooms, senders))
                 .replaceWithVoid();
     }
 
     /**
      * Decides and stores a batch ({@link #BATCH_SEND}); one outcome per row, in the rows' order. Must run in
-     * the transaction of {@link #lockRoomForBatch}, after it.
+     * the transaction of {@link #lockRoomsForBatch}, after it.
      */
-    public Uni<List<BatchOutcome>> sendBatch(SqlClient client, UUID roomId, List<BatchRow> batch, Instant now) {
+    public Uni<List<BatchOutcome>> sendBatch(SqlClient client, List<BatchRow> batch, Instant now) {
         int n = batch.size();
+        UUID[] rooms = new UUID[n];
         UUID[] ids = new UUID[n];
         UUID[] senders = new UUID[n];
         String[] bodies = new String[n];
@@ -189,6 +201,7 @@ public class MessageRepository {
         UUID[] replies = new UUID[n];
         for (int i = 0; i < n; i++) {
             BatchRow r = batch.get(i);
+            rooms[i] = r.roomId();
             ids[i] = r.id();
             senders[i] = r.senderId();
             bodies[i] = r.body();
@@ -196,7 +209,7 @@ public class MessageRepository {
             replies[i] = r.replyToId();
         }
         return client.preparedQuery(BATCH_SEND)
-                .execute(Tuple.from(new Object[] {roomId, ids, senders, bodies, clientIds, replies, utc(now)}))
+                .execute(Tuple.from(new Object[] {rooms, ids, senders, bodies, clientIds, replies, utc(now)}))
                 .map(rows -> {
                     List<BatchOutcome> outcomes = new ArrayList<>(n);
                     for (Row row : rows) {

@@ -23,28 +23,32 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Group commit of sends. Each room has a lane on each instance; a lane runs at most one send transaction at a
- * time, and the sends that arrive while it runs wait in the lane and go together in the next one (up to
- * {@code chat.sends.max-batch}). A batch is one transaction on one connection in one round trip ({@link
- * #attempt}): lock the room row (once), then one statement that reads every sender's membership, reply target
- * and earlier clientMessageId, decides each request and inserts the batch's messages, moving
- * {@code last_seq}/{@code last_event} once by their number ({@link MessageRepository#sendBatch}), then the
- * commit. Each request is answered only after the commit,
- * and the batch's {@code message.created} events are published first, in position order.
+ * Group commit of sends. Each room has a lane on each instance, where its sends queue; at most {@code
+ * chat.sends.max-transactions} send transactions run at once on the instance, and a lane is in at most one of
+ * them. When a transaction may start, it takes the sends of every lane that waits, in the order the lanes began
+ * to wait, up to {@code chat.sends.max-batch}: the sends of one busy room, of many quiet rooms, or both. A batch is
+ * one transaction on one connection in one round trip ({@link #attempt}): lock its rooms' rows (in id order),
+ * then one statement that reads every sender's membership, reply target and earlier clientMessageId, decides
+ * each request and inserts the batch's messages, moving each room's {@code last_seq}/{@code last_event} once by
+ * its number ({@link MessageRepository#sendBatch}), then the commit. Each request is answered only after the
+ * commit, and the batch's {@code message.created} events are published first, in position order.
  *
  * <p>Why batches: sends of one room serialize on its row lock, so one room could never take more than one
  * commit (one WAL flush) per message, about 1,000/s on the 2-core machine. A batch pays the lock, the round
- * trips and the flush once. An idle room's first send does not wait for company: it starts at once, and
- * only the sends that arrive during its transaction are grouped.
+ * trips and the flush once. Why batches across rooms: many rooms with a send each would otherwise each pay a
+ * commit and the planning of the batch statement (0.5-1 ms, src/bench/RESULTS.md), which held the many-room
+ * sends to a third of pgbench's single-message transactions. On an idle instance a send does not wait for
+ * company: it starts at once; only the sends that arrive while the transactions run are grouped. The price: a
+ * batch waits for the slowest of its rooms' locks (another instance's batch, a membership change; {@code
+ * lock_timeout} bounds it), and the rooms that wait meanwhile wait with it.
  *
  * <p>One request's fault stays its own: a non-member (404), a reply target of another room (400) are decided
  * by the batch statement and store nothing; a repeated clientMessageId answers 200 with the original, also
@@ -53,9 +57,12 @@ import org.jboss.logging.Logger;
  * batch runs once more one request at a time, each in its own transaction, so that the culprit fails alone
  * and the others commit with consecutive seqs.
  *
- * <p>Several instances: batches are per instance, and the room row lock still orders them across instances;
- * the batch statement runs after the lock, so it sees every batch committed before, whichever instance wrote
- * it.
+ * <p>Several instances: batches are per instance, and the room row locks still order them across instances;
+ * the batch statement runs after the locks, so it sees every batch committed before, whichever instance wrote
+ * it. Rooms are locked in the order of their ids, so two instances' batches that share rooms wait for each other
+ * rather than deadlock. (A member added between the lock and the batch statement can make the statement lock
+ * a room the first did not; should that ever end in a deadlock, PostgreSQL aborts one batch, which then runs one
+ * request at a time like any batch that failed as a whole.)
  *
  * <p>Plain reactive SQL rather than Hibernate: arrays through {@code unnest} and a data-modifying CTE are not
  * expressible as entities, and a batch must run its statements on one connection it controls.
@@ -71,9 +78,17 @@ class SendBatcher {
     private final EventFrame frames;
     private final int maxBatch;
     private final int maxQueued;
+    private final int maxTransactions;
     private final Counter sentMessages;
     private final DistributionSummary batchSizes;
-    private final Map<UUID, Lane> lanes = new ConcurrentHashMap<>();
+
+    // Guarded by this (short sections: no I/O and no answer is sent while it is held).
+    /** Every room with sends queued or in flight. */
+    private final Map<UUID, Lane> lanes = new HashMap<>();
+    /** The lanes waiting for a transaction, in the order they began to wait. */
+    private final ArrayDeque<Lane> ready = new ArrayDeque<>();
+    /** Send transactions running. */
+    private int inFlight;
 
     SendBatcher(
             Pool pool,
@@ -88,6 +103,7 @@ class SendBatcher {
         this.frames = frames;
         this.maxBatch = Math.max(1, config.sends().maxBatch());
         this.maxQueued = Math.max(1, config.sends().maxQueuedPerRoom());
+        this.maxTransactions = Math.max(1, config.sends().maxTransactions());
         this.sentMessages = Counter.builder("chat.messages.sent")
                 .description("Messages stored (idempotent retries not counted)")
                 .register(metrics);
@@ -104,92 +120,87 @@ class SendBatcher {
     }
 
     /** The rooms with a lane now (sends queued or in flight), for tests: an idle room's lane is gone. */
-    int activeLanes() {
+    synchronized int activeLanes() {
         return lanes.size();
     }
 
     /** Sends of the room waiting for its next transaction (not those in flight), for tests. */
-    int queued(UUID roomId) {
+    synchronized int queued(UUID roomId) {
         Lane lane = lanes.get(roomId);
-        if (lane == null) {
-            return 0;
-        }
-        synchronized (lane) {
-            return lane.queue.size();
-        }
+        return lane == null ? 0 : lane.queue.size();
     }
 
     private void enqueue(Pending pending) {
-        while (true) {
+        List<Batch> start;
+        synchronized (this) {
             Lane lane = lanes.computeIfAbsent(pending.roomId, Lane::new);
-            boolean start;
-            synchronized (lane) {
-                if (lane.retired) {
-                    continue; // it went idle and left the map between the lookup and the lock: take the new one
+            if (lane.queue.size() >= maxQueued) {
+                start = null;
+            } else {
+                lane.queue.add(pending);
+                if (!lane.running && !lane.ready) {
+                    lane.ready = true;
+                    ready.add(lane);
                 }
-                if (lane.queue.size() >= maxQueued) {
-                    start = false;
-                    pending.fail(ProblemException.tooManyRequests(
-                            "Too many messages are waiting for this room; try again shortly.", 1));
-                } else {
-                    lane.queue.add(pending);
-                    start = !lane.running;
-                    lane.running = true;
-                }
+                start = startable();
             }
-            if (start) {
-                runNext(lane);
-            }
-            return;
+        }
+        if (start == null) {
+            pending.fail(ProblemException.tooManyRequests(
+                    "Too many messages are waiting for this room; try again shortly.", 1));
+        } else {
+            start.forEach(this::run);
         }
     }
 
-    /** Takes the next batch of the lane and runs it; when none is waiting the lane retires. */
-    private void runNext(Lane lane) {
-        List<Pending> batch;
-        synchronized (lane) {
-            if (lane.queue.isEmpty()) {
-                lane.running = false;
-                lane.retired = true;
-                lanes.remove(lane.roomId, lane);
-                return;
+    /**
+     * The transactions that may start now: while fewer than {@code chat.sends.max-transactions} run, one with
+     * the sends of the lanes that wait, in the order they became ready, up to {@code chat.sends.max-batch}
+     * sends; a lane cut short by that bound keeps the rest for its next turn. Caller holds the lock.
+     */
+    private List<Batch> startable() {
+        List<Batch> batches = List.of();
+        while (inFlight < maxTransactions && !ready.isEmpty()) {
+            List<Lane> in = new ArrayList<>();
+            List<Pending> sends = new ArrayList<>();
+            while (!ready.isEmpty() && sends.size() < maxBatch) {
+                Lane lane = ready.poll();
+                lane.ready = false;
+                lane.running = true;
+                in.add(lane);
+                while (!lane.queue.isEmpty() && sends.size() < maxBatch) {
+                    sends.add(lane.queue.poll());
+                }
             }
-            int n = Math.min(maxBatch, lane.queue.size());
-            batch = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                batch.add(lane.queue.poll());
+            inFlight++;
+            if (batches.isEmpty()) {
+                batches = new ArrayList<>(1);
             }
+            batches.add(new Batch(in, sends));
         }
+        return batches;
+    }
+
+    private void run(Batch batch) {
         Uni<Slot[]> run;
         try {
-            run = run(lane.roomId, batch);
+            run = run(batch.sends);
         } catch (RuntimeException e) {
             run = Uni.createFrom().failure(e);
         }
-        run.subscribe().with(slots -> finish(lane, batch, slots, null), failure -> finish(lane, batch, null, failure));
+        run.subscribe().with(slots -> finish(batch, slots, null), failure -> finish(batch, null, failure));
     }
 
     /**
      * Answers every request of the batch (also after a failure of the whole, so that none waits for ever), then
      * starts the next batch. The answers leave after the fan-out got the batch's events, in position order.
      */
-    private void finish(Lane lane, List<Pending> batch, Slot[] slots, Throwable failure) {
+    private void finish(Batch done, Slot[] slots, Throwable failure) {
+        List<Pending> batch = done.sends;
         try {
             if (failure == null) {
                 batchSizes.record(batch.size());
-                for (Slot slot : slots) {
-                    if (slot.created != null) {
-                        sentMessages.increment();
-                        MessageView m = slot.created;
-                        fanout.publish(RoomEvent.change(
-                                lane.roomId,
-                                slot.position,
-                                frames.message(EventType.MESSAGE_CREATED, lane.roomId, m.seq(), m.createdAt(), m)));
-                    }
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    slots[i].answer(batch.get(i));
-                }
+                deliver(batch, slots);
             } else {
                 if (!(failure instanceof ProblemException) && !Db.isUnavailable(failure)) {
                     LOG.errorf(failure, "A batch of %d sends failed", batch.size());
@@ -204,7 +215,41 @@ class SendBatcher {
                 pending.fail(e); // no-op for those already answered
             }
         } finally {
-            runNext(lane);
+            List<Batch> next;
+            synchronized (this) {
+                inFlight--;
+                for (Lane lane : done.lanes) {
+                    lane.running = false;
+                    if (lane.queue.isEmpty()) {
+                        lanes.remove(lane.roomId);
+                    } else {
+                        lane.ready = true;
+                        ready.add(lane);
+                    }
+                }
+                next = startable();
+            }
+            next.forEach(this::run);
+        }
+    }
+
+    /**
+     * Publishes the {@code message.created} events of what the sends stored, in position order, then answers each
+     * send; a slot already delivered ({@link Slot#DELIVERED}) is skipped.
+     */
+    private void deliver(List<Pending> sends, Slot[] slots) {
+        for (Slot slot : slots) {
+            if (slot.created != null) {
+                sentMessages.increment();
+                MessageView m = slot.created;
+                fanout.publish(RoomEvent.change(
+                        m.roomId(),
+                        slot.position,
+                        frames.message(EventType.MESSAGE_CREATED, m.roomId(), m.seq(), m.createdAt(), m)));
+            }
+        }
+        for (int i = 0; i < sends.size(); i++) {
+            slots[i].answer(sends.get(i));
         }
     }
 
@@ -213,8 +258,44 @@ class SendBatcher {
      * one request at a time, each in a transaction of its own. (Not savepoints: the reactive client marks a
      * transaction in which any statement failed for rollback, whatever was rolled back to a savepoint since.)
      */
-    private Uni<Slot[]> run(UUID roomId, List<Pending> batch) {
-        return attempt(roomId, batch).onFailure(InsertFailed.class).recoverWithUni(() -> oneByOne(roomId, batch));
+    private Uni<Slot[]> run(List<Pending> batch) {
+        return attempt(batch)
+                .onFailure(InsertFailed.class)
+                .recoverWithUni(() -> oneByOne(batch))
+                .onFailure(failure -> Db.gaveUp(failure) && ofSeveralRooms(batch))
+                .recoverWithUni(() -> roomByRoom(batch));
+    }
+
+    private static boolean ofSeveralRooms(List<Pending> batch) {
+        return batch.stream().anyMatch(p -> !p.roomId.equals(batch.get(0).roomId));
+    }
+
+    /**
+     * Each room's sends of the batch once more, in transactions of their own, side by side: a batch of several
+     * rooms that gave up waiting (for one room's lock, held by a stuck transaction, say: lock_timeout) fails only
+     * the sends of the rooms that still cannot be written, and the others' commit. Each room's sends are
+     * answered as soon as its own transaction ends, not when the slowest room's does.
+     */
+    private Uni<Slot[]> roomByRoom(List<Pending> batch) {
+        Slot[] slots = new Slot[batch.size()];
+        Map<UUID, List<Integer>> byRoom = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            byRoom.computeIfAbsent(batch.get(i).roomId, room -> new ArrayList<>())
+                    .add(i);
+        }
+        List<Uni<Void>> rooms = new ArrayList<>(byRoom.size());
+        for (List<Integer> indices : byRoom.values()) {
+            List<Pending> sends = indices.stream().map(batch::get).toList();
+            rooms.add(run(sends).onItemOrFailure().transform((done, failure) -> {
+                Slot[] own = done != null
+                        ? done
+                        : sends.stream().map(p -> Slot.failed(failure)).toArray(Slot[]::new);
+                deliver(sends, own);
+                indices.forEach(i -> slots[i] = Slot.DELIVERED);
+                return null;
+            }));
+        }
+        return Uni.join().all(rooms).andFailFast().map(ignored -> slots);
     }
 
     /**
@@ -222,20 +303,19 @@ class SendBatcher {
      * the others commit with consecutive seqs, and a later request with the clientMessageId of an earlier one
      * finds it committed (200), or, if that one was refused, is decided as if it had never come.
      */
-    private Uni<Slot[]> oneByOne(UUID roomId, List<Pending> batch) {
+    private Uni<Slot[]> oneByOne(List<Pending> batch) {
         Slot[] slots = new Slot[batch.size()];
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int i = 0; i < slots.length; i++) {
             int k = i;
-            chain = chain.chain(() -> attempt(roomId, List.of(batch.get(k)))
+            chain = chain.chain(() -> attempt(List.of(batch.get(k)))
                     .map(alone -> {
                         slots[k] = alone[0];
                         return (Void) null;
                     })
                     .onFailure()
                     .recoverWithItem(failure -> {
-                        slots[k] = new Slot();
-                        slots[k].failure = failure instanceof InsertFailed ? failure.getCause() : failure;
+                        slots[k] = Slot.failed(failure instanceof InsertFailed ? failure.getCause() : failure);
                         return null;
                     }));
         }
@@ -256,14 +336,12 @@ class SendBatcher {
      * busy with the HTTP side of other requests (profile.sh send: {@code ClientRead} / {@code idle in
      * transaction} in nearly every sample of the backends).
      */
-    private Uni<Slot[]> attempt(UUID roomId, List<Pending> batch) {
+    private Uni<Slot[]> attempt(List<Pending> batch) {
         Instant now = Times.now();
-        UUID[] senders = batch.stream()
-                .map(p -> p.senderId)
-                .collect(Collectors.toCollection(LinkedHashSet::new))
-                .toArray(UUID[]::new);
+        UUID[] rooms = batch.stream().map(p -> p.roomId).toArray(UUID[]::new);
+        UUID[] senders = batch.stream().map(p -> p.senderId).toArray(UUID[]::new);
         List<BatchRow> rows = batch.stream()
-                .map(p -> new BatchRow(UUID.randomUUID(), p.senderId, p.body, p.clientMessageId, p.replyToId))
+                .map(p -> new BatchRow(p.roomId, UUID.randomUUID(), p.senderId, p.body, p.clientMessageId, p.replyToId))
                 .toList();
         return pool.withConnection(conn -> Uni.combine()
                 .all()
@@ -271,8 +349,8 @@ class SendBatcher {
                         messages.beginBatch(conn),
                         // The batch statement decides every request itself, and touches the room row only
                         // when it stores something.
-                        messages.lockRoomForBatch(conn, roomId, senders),
-                        messages.sendBatch(conn, roomId, rows, now)
+                        messages.lockRoomsForBatch(conn, rooms, senders),
+                        messages.sendBatch(conn, rows, now)
                                 .onFailure(failure -> !Db.isUnavailable(failure))
                                 .transform(InsertFailed::new),
                         conn.query("COMMIT").execute())
@@ -316,17 +394,24 @@ class SendBatcher {
         }
     }
 
-    /** A room's queue on this instance; {@code running} while one of its batches is in flight. */
+    /**
+     * A room's queue on this instance: {@code ready} while it waits for a transaction, {@code running} while one
+     * holding its sends is in flight (never two at once, so that its seqs follow its queue). Guarded by the
+     * batcher's lock.
+     */
     private static final class Lane {
         final UUID roomId;
         final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        boolean ready;
         boolean running;
-        boolean retired;
 
         Lane(UUID roomId) {
             this.roomId = roomId;
         }
     }
+
+    /** One transaction's sends, in queue order, and the lanes they came from. */
+    private record Batch(List<Lane> lanes, List<Pending> sends) {}
 
     /** What one attempt decided for one request. */
     private static final class Slot {
@@ -338,7 +423,19 @@ class SendBatcher {
         /** The message already stored under this request's clientMessageId (200). */
         MessageView existing;
 
+        /** Already published and answered (room by room): nothing left to do at the batch's end. */
+        static final Slot DELIVERED = new Slot();
+
+        static Slot failed(Throwable failure) {
+            Slot slot = new Slot();
+            slot.failure = failure;
+            return slot;
+        }
+
         void answer(Pending pending) {
+            if (this == DELIVERED) {
+                return;
+            }
             if (failure != null) {
                 pending.fail(failure);
             } else if (created != null) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chat.support.TestUser;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -29,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntSupplier;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,8 +56,11 @@ class GroupCommitTest {
     @Inject
     SendBatcher batcher;
 
+    @Inject
+    MeterRegistry metrics;
+
     private ExecutorService threads;
-    private SqlConnection holder;
+    private final List<SqlConnection> holders = new ArrayList<>();
 
     @BeforeEach
     void start() {
@@ -64,9 +70,8 @@ class GroupCommitTest {
     @AfterEach
     void stop() {
         threads.shutdownNow();
-        if (holder != null) {
-            holder.close().await().indefinitely();
-        }
+        holders.forEach(holder -> holder.close().await().indefinitely());
+        holders.clear();
         rows("ALTER TABLE messages DROP CONSTRAINT IF EXISTS group_commit_test_poison");
     }
 
@@ -232,6 +237,136 @@ class GroupCommitTest {
         waitFor(batcher::activeLanes, 0);
     }
 
+    /**
+     * While {@code chat.sends.max-transactions} (2) send transactions wait, here on two rooms' locks, the sends of
+     * other rooms queue and then go in one transaction together; each still gets its own answer, each room its
+     * own gap-free seqs, and a message PostgreSQL refuses fails alone.
+     */
+    @Test
+    void whenSendsOfSeveralRoomsWaitTheyCommitInOneTransactionEachWithItsOwnAnswer() throws Exception {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        TestUser stranger = newUser();
+        String plugged1 = group(alice);
+        String plugged2 = group(alice);
+        List<String> rooms = List.of(group(alice, bob), group(alice, bob), group(alice));
+        String foreign = sendForId(alice, rooms.get(1), "a message of the second room"); // seq 1 there
+        String stored = alice.as()
+                .body(Map.of("body", "stored before", "clientMessageId", "twice"))
+                .post(MESSAGES, rooms.get(0))
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id"); // seq 1 there
+        rows("ALTER TABLE messages ADD CONSTRAINT group_commit_test_poison CHECK (body NOT LIKE '" + POISON
+                + "%') NOT VALID");
+
+        double transactionsBefore = transactions();
+        holdRoomLock(plugged1, plugged2);
+        Future<ExtractableResponse<Response>> plug1 = post(alice, plugged1, Map.of("body", "plug 1"));
+        waitFor(this::lockWaiters, 1);
+        Future<ExtractableResponse<Response>> plug2 = post(alice, plugged2, Map.of("body", "plug 2"));
+        waitFor(this::lockWaiters, 2);
+
+        // room 0: two plain sends, a retry of the one stored before, a stranger's send
+        // room 1: the same clientMessageId as room 0's (another room: stored too), a refused text
+        // room 2: a reply to room 1's message (400), a plain send
+        List<Call> calls = List.of(
+                new Call("0", alice, Map.of("body", "zero a"), 201),
+                new Call("0", bob, Map.of("body", "zero b"), 201),
+                new Call("0", alice, Map.of("body", "again", "clientMessageId", "twice"), 200),
+                new Call("0", stranger, Map.of("body", "not a member"), 404),
+                new Call("1", alice, Map.of("body", "one a", "clientMessageId", "twice"), 201),
+                new Call("1", bob, Map.of("body", POISON), 500),
+                new Call("2", alice, Map.of("body", "two a", "replyToId", foreign), 400),
+                new Call("2", alice, Map.of("body", "two b"), 201));
+        List<Future<ExtractableResponse<Response>>> answers = new ArrayList<>();
+        for (Call call : calls) {
+            answers.add(post(call.sender(), rooms.get(Integer.parseInt(call.label())), call.body()));
+        }
+        waitFor(
+                () -> rooms.stream()
+                        .mapToInt(room -> batcher.queued(UUID.fromString(room)))
+                        .sum(),
+                calls.size());
+        releaseRoomLock();
+
+        assertEquals(201, plug1.get().statusCode(), plug1.get().asString());
+        assertEquals(201, plug2.get().statusCode(), plug2.get().asString());
+        for (int i = 0; i < calls.size(); i++) {
+            Call call = calls.get(i);
+            ExtractableResponse<Response> answer = answers.get(i).get();
+            assertEquals(call.expected(), answer.statusCode(), call.body() + ": " + answer.asString());
+            if (call.expected() == 200) {
+                assertEquals(stored, answer.path("id"));
+            }
+        }
+        waitFor(batcher::activeLanes, 0);
+        assertEquals(3, transactions() - transactionsBefore, "the two plugs', then one for the three rooms' sends");
+        Map<String, List<String>> bodies = Map.of(
+                rooms.get(0), List.of("stored before", "zero a", "zero b"),
+                rooms.get(1), List.of("a message of the second room", "one a"),
+                rooms.get(2), List.of("two b"));
+        for (var room : bodies.entrySet()) {
+            List<Row> rows = rows(
+                    "SELECT seq, body FROM messages WHERE room_id = $1 ORDER BY seq", UUID.fromString(room.getKey()));
+            assertEquals(
+                    LongStream.rangeClosed(1, room.getValue().size()).boxed().toList(),
+                    rows.stream().map(r -> r.getLong("seq")).toList());
+            assertEquals(
+                    room.getValue(), rows.stream().map(r -> r.getString("body")).toList());
+        }
+    }
+
+    /**
+     * A batch of several rooms that gives up waiting for one room's lock (cancelled here, as a lock or statement
+     * timeout would end it) runs again room by room: only the locked room's send fails (503), the others commit.
+     */
+    @Test
+    void whenABatchOfSeveralRoomsGivesUpOnOneRoomsLockOnlyThatRoomsSendsFail() throws Exception {
+        TestUser owner = newUser();
+        String plugged1 = group(owner);
+        String plugged2 = group(owner);
+        String locked = group(owner);
+        List<String> free = List.of(group(owner), group(owner));
+        double transactionsBefore = transactions();
+        SqlConnection plugs = holdRoomLock(plugged1, plugged2);
+        holdRoomLock(locked);
+        Future<ExtractableResponse<Response>> plug1 = post(owner, plugged1, Map.of("body", "plug 1"));
+        waitFor(this::lockWaiters, 1);
+        Future<ExtractableResponse<Response>> plug2 = post(owner, plugged2, Map.of("body", "plug 2"));
+        waitFor(this::lockWaiters, 2);
+        Future<ExtractableResponse<Response>> toLocked = post(owner, locked, Map.of("body", "stuck"));
+        List<Future<ExtractableResponse<Response>>> toFree = new ArrayList<>();
+        for (String room : free) {
+            toFree.add(post(owner, room, Map.of("body", "free")));
+        }
+        waitFor(
+                () -> Stream.concat(Stream.of(locked), free.stream())
+                        .mapToInt(room -> batcher.queued(UUID.fromString(room)))
+                        .sum(),
+                3);
+        release(plugs); // the plugs commit; the three rooms' sends go in one batch, which waits for `locked`
+        assertEquals(201, plug1.get().statusCode(), plug1.get().asString());
+        assertEquals(201, plug2.get().statusCode(), plug2.get().asString());
+        waitFor(this::lockWaiters, 1);
+        cancelLockWaiter(); // the batch gives up; room by room, the free rooms commit and answer, `locked` waits
+        for (Future<ExtractableResponse<Response>> answer : toFree) {
+            assertEquals(201, answer.get().statusCode(), answer.get().asString());
+        }
+        waitFor(this::lockWaiters, 1);
+        cancelLockWaiter();
+        assertEquals(503, toLocked.get().statusCode(), toLocked.get().asString());
+        assertNotEquals(null, toLocked.get().header("Retry-After"));
+        waitFor(batcher::activeLanes, 0);
+        assertEquals(3, transactions() - transactionsBefore, "the two plugs', then one for the three rooms' sends");
+        releaseRoomLock();
+        assertEquals(
+                0,
+                rows("SELECT 1 FROM messages WHERE room_id = $1", UUID.fromString(locked))
+                        .size());
+    }
+
     @Test
     void whenMoreSendsQueueThanTheBoundTheRestAreRefusedWith429AndNotStored() throws Exception {
         TestUser owner = newUser();
@@ -313,17 +448,30 @@ class GroupCommitTest {
                 () -> sender.as().body(body).post(MESSAGES, roomId).then().extract());
     }
 
-    private void holdRoomLock(String roomId) {
-        holder = pool.getConnection().await().indefinitely();
+    /** Takes the rooms' row locks in a transaction of a connection of the test's, held until released. */
+    private SqlConnection holdRoomLock(String... roomIds) {
+        SqlConnection holder = pool.getConnection().await().indefinitely();
+        holders.add(holder);
         holder.query("BEGIN").execute().await().indefinitely();
-        holder.preparedQuery("SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE")
-                .execute(Tuple.of(UUID.fromString(roomId)))
+        holder.preparedQuery("SELECT 1 FROM rooms WHERE id = ANY($1) FOR UPDATE")
+                .execute(Tuple.of(Stream.of(roomIds).map(UUID::fromString).toArray(UUID[]::new)))
                 .await()
                 .indefinitely();
+        return holder;
     }
 
     private void releaseRoomLock() {
+        holders.forEach(GroupCommitTest::release);
+    }
+
+    private static void release(SqlConnection holder) {
         holder.query("ROLLBACK").execute().await().indefinitely();
+    }
+
+    /** Send transactions so far (chat.messages.batch.size counts one per transaction; none before the first). */
+    private double transactions() {
+        DistributionSummary sizes = metrics.find("chat.messages.batch.size").summary();
+        return sizes == null ? 0 : sizes.count();
     }
 
     /** Service sessions waiting for a room's row lock in a batch's first statement. */

@@ -179,6 +179,7 @@ class QueryPlanTest {
     @Test
     void shouldDecideAndStoreASendBatchByIndexProbesOnly() throws IOException {
         int n = 8;
+        UUID[] rooms = new UUID[n];
         UUID[] ids = new UUID[n];
         UUID[] senders = new UUID[n];
         String[] bodies = new String[n];
@@ -192,6 +193,7 @@ class QueryPlanTest {
                 .next()
                 .getUUID(0);
         for (int i = 0; i < n; i++) {
+            rooms[i] = bigRoom;
             ids[i] = UUID.randomUUID();
             senders[i] = i % 2 == 0 ? writerId : readerId();
             bodies[i] = "batch " + i;
@@ -204,7 +206,7 @@ class QueryPlanTest {
         String plan;
         try {
             plan = explain(connection, "batch-send", MessageRepository.BATCH_SEND, Tuple.from(new Object[] {
-                bigRoom, ids, senders, bodies, clientIds, replies, OffsetDateTime.now()
+                rooms, ids, senders, bodies, clientIds, replies, OffsetDateTime.now()
             }));
         } finally {
             tx.rollback().await().indefinitely();
