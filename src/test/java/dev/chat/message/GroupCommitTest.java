@@ -303,6 +303,8 @@ class GroupCommitTest {
         }
         waitFor(batcher::activeLanes, 0);
         assertEquals(3, transactions() - transactionsBefore, "the two plugs', then one for the three rooms' sends");
+        // Each room: seq 1..n without a gap, the message sent before first, then the batch's (in queue order,
+        // which the concurrent posts leave open).
         Map<String, List<String>> bodies = Map.of(
                 rooms.get(0), List.of("stored before", "zero a", "zero b"),
                 rooms.get(1), List.of("a message of the second room", "one a"),
@@ -313,8 +315,9 @@ class GroupCommitTest {
             assertEquals(
                     LongStream.rangeClosed(1, room.getValue().size()).boxed().toList(),
                     rows.stream().map(r -> r.getLong("seq")).toList());
-            assertEquals(
-                    room.getValue(), rows.stream().map(r -> r.getString("body")).toList());
+            List<String> kept = rows.stream().map(r -> r.getString("body")).toList();
+            assertEquals(room.getValue().get(0), kept.get(0));
+            assertEquals(Set.copyOf(room.getValue()), Set.copyOf(kept));
         }
     }
 
