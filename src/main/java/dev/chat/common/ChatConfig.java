@@ -259,7 +259,9 @@ public interface ChatConfig {
          * Send transactions one instance runs at once, whatever their rooms. While that many run, the sends of
          * every other room wait and go together in the next one, which locks all of their rooms: many rooms with
          * a send each then share one commit and one statement's planning (about 1 ms), where each would pay its
-         * own. A room has at most one in flight, so its sends stay in order.
+         * own. A room has at most one in flight, so its sends stay in order. On this 2-core machine 1 made bigger
+         * batches and more sends a second (src/bench/RESULTS.md); 2 keeps the instance sending while one batch waits
+         * for a room's lock.
          */
         @WithDefault("2")
         int maxTransactions();

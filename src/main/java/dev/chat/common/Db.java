@@ -27,8 +27,11 @@ public final class Db {
     private static final Set<String> UNAVAILABLE_STATES =
             Set.of("57014", "55P03", "57P01", "57P02", "57P03", "25P03", "53300", "53400");
 
-    /** A statement that gave up waiting: 55P03 lock_not_available (lock_timeout), 57014 query_canceled. */
-    private static final Set<String> GAVE_UP_STATES = Set.of("55P03", "57014");
+    /**
+     * A statement that waited in vain: 55P03 lock_not_available (lock_timeout), 57014 query_canceled (statement
+     * timeout, a cancel), 40P01 deadlock_detected.
+     */
+    private static final Set<String> LOCK_WAIT_STATES = Set.of("55P03", "57014", "40P01");
 
     /** What the Vert.x SQL pool says when no connection became free within its connection timeout. */
     private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
@@ -88,12 +91,12 @@ public final class Db {
     }
 
     /**
-     * Whether a statement gave up waiting, for a lock or for itself: our {@code lock_timeout} or {@code
-     * statement_timeout}, or a cancel.
+     * Whether a statement waited in vain: it gave up waiting for a lock or for itself (our {@code lock_timeout}
+     * or {@code statement_timeout}, or a cancel), or PostgreSQL ended it to break a deadlock.
      */
-    public static boolean gaveUp(Throwable failure) {
+    public static boolean isLockWaitFailure(Throwable failure) {
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof PgException pg && GAVE_UP_STATES.contains(pg.getSqlState())) {
+            if (t instanceof PgException pg && LOCK_WAIT_STATES.contains(pg.getSqlState())) {
                 return true;
             }
         }

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,8 +46,9 @@ import org.jboss.logging.Logger;
  * commit and the planning of the batch statement (0.5-1 ms, src/bench/RESULTS.md), which held the many-room
  * sends to a third of pgbench's single-message transactions. On an idle instance a send does not wait for
  * company: it starts at once; only the sends that arrive while the transactions run are grouped. The price: a
- * batch waits for the slowest of its rooms' locks (another instance's batch, a membership change; {@code
- * lock_timeout} bounds it), and the rooms that wait meanwhile wait with it.
+ * batch waits for the slowest of its rooms' locks (another instance's batch, a membership change), and when
+ * that wait fails ({@code lock_timeout}, a deadlock) its rooms go again one per transaction ({@link #putBack}),
+ * so that only a room still locked fails its sends; the others have waited one {@code lock_timeout} more.
  *
  * <p>One request's fault stays its own: a non-member (404), a reply target of another room (400) are decided
  * by the batch statement and store nothing; a repeated clientMessageId answers 200 with the original, also
@@ -61,8 +61,8 @@ import org.jboss.logging.Logger;
  * the batch statement runs after the locks, so it sees every batch committed before, whichever instance wrote
  * it. Rooms are locked in the order of their ids, so two instances' batches that share rooms wait for each other
  * rather than deadlock. (A member added between the lock and the batch statement can make the statement lock
- * a room the first did not; should that ever end in a deadlock, PostgreSQL aborts one batch, which then runs one
- * request at a time like any batch that failed as a whole.)
+ * a room the first did not; should that ever end in a deadlock, PostgreSQL aborts one batch, whose rooms then go
+ * again one per transaction as above, or one request at a time if the batch statement was the one aborted.)
  *
  * <p>Plain reactive SQL rather than Hibernate: arrays through {@code unnest} and a data-modifying CTE are not
  * expressible as entities, and a batch must run its statements on one connection it controls.
@@ -164,12 +164,20 @@ class SendBatcher {
             List<Lane> in = new ArrayList<>();
             List<Pending> sends = new ArrayList<>();
             while (!ready.isEmpty() && sends.size() < maxBatch) {
-                Lane lane = ready.poll();
+                Lane lane = ready.peek();
+                if (lane.alone && !in.isEmpty()) {
+                    break; // it goes in the next transaction, alone
+                }
+                ready.poll();
                 lane.ready = false;
                 lane.running = true;
                 in.add(lane);
                 while (!lane.queue.isEmpty() && sends.size() < maxBatch) {
                     sends.add(lane.queue.poll());
+                }
+                if (lane.alone) {
+                    lane.alone = false;
+                    break;
                 }
             }
             inFlight++;
@@ -192,16 +200,30 @@ class SendBatcher {
     }
 
     /**
-     * Answers every request of the batch (also after a failure of the whole, so that none waits for ever), then
-     * starts the next batch. The answers leave after the fan-out got the batch's events, in position order.
+     * Answers every request of the batch (also after a failure of the whole, so that none waits for ever; a batch
+     * of several rooms that waited in vain goes again room by room instead, {@link #putBack}), then starts the
+     * next batch. The answers leave after the fan-out got the batch's events, in position order.
      */
     private void finish(Batch done, Slot[] slots, Throwable failure) {
         List<Pending> batch = done.sends;
+        boolean again = failure != null && done.lanes.size() > 1 && Db.isLockWaitFailure(failure);
         try {
             if (failure == null) {
                 batchSizes.record(batch.size());
-                deliver(batch, slots);
-            } else {
+                for (Slot slot : slots) {
+                    if (slot.created != null) {
+                        sentMessages.increment();
+                        MessageView m = slot.created;
+                        fanout.publish(RoomEvent.change(
+                                m.roomId(),
+                                slot.position,
+                                frames.message(EventType.MESSAGE_CREATED, m.roomId(), m.seq(), m.createdAt(), m)));
+                    }
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    slots[i].answer(batch.get(i));
+                }
+            } else if (!again) {
                 if (!(failure instanceof ProblemException) && !Db.isUnavailable(failure)) {
                     LOG.errorf(failure, "A batch of %d sends failed", batch.size());
                 }
@@ -218,11 +240,14 @@ class SendBatcher {
             List<Batch> next;
             synchronized (this) {
                 inFlight--;
+                if (again) {
+                    putBack(done);
+                }
                 for (Lane lane : done.lanes) {
                     lane.running = false;
                     if (lane.queue.isEmpty()) {
                         lanes.remove(lane.roomId);
-                    } else {
+                    } else if (!lane.ready) {
                         lane.ready = true;
                         ready.add(lane);
                     }
@@ -234,22 +259,21 @@ class SendBatcher {
     }
 
     /**
-     * Publishes the {@code message.created} events of what the sends stored, in position order, then answers each
-     * send; a slot already delivered ({@link Slot#DELIVERED}) is skipped.
+     * A batch of several rooms that failed waiting (for one room's lock, held by a stuck transaction, say, until
+     * lock_timeout; or chosen to break a deadlock) cannot tell which room it waited for: its sends go back to the
+     * front of their rooms' queues, in their order, and each of those rooms goes next in a transaction of its own
+     * ({@code alone}), so that only the sends of a room that still cannot be written fail. Caller holds the lock.
      */
-    private void deliver(List<Pending> sends, Slot[] slots) {
-        for (Slot slot : slots) {
-            if (slot.created != null) {
-                sentMessages.increment();
-                MessageView m = slot.created;
-                fanout.publish(RoomEvent.change(
-                        m.roomId(),
-                        slot.position,
-                        frames.message(EventType.MESSAGE_CREATED, m.roomId(), m.seq(), m.createdAt(), m)));
-            }
+    private void putBack(Batch done) {
+        for (int i = done.sends.size() - 1; i >= 0; i--) {
+            Pending pending = done.sends.get(i);
+            lanes.get(pending.roomId).queue.addFirst(pending);
         }
-        for (int i = 0; i < sends.size(); i++) {
-            slots[i].answer(sends.get(i));
+        for (int i = done.lanes.size() - 1; i >= 0; i--) {
+            Lane lane = done.lanes.get(i);
+            lane.alone = true;
+            lane.ready = true;
+            ready.addFirst(lane);
         }
     }
 
@@ -259,43 +283,7 @@ class SendBatcher {
      * transaction in which any statement failed for rollback, whatever was rolled back to a savepoint since.)
      */
     private Uni<Slot[]> run(List<Pending> batch) {
-        return attempt(batch)
-                .onFailure(InsertFailed.class)
-                .recoverWithUni(() -> oneByOne(batch))
-                .onFailure(failure -> Db.gaveUp(failure) && ofSeveralRooms(batch))
-                .recoverWithUni(() -> roomByRoom(batch));
-    }
-
-    private static boolean ofSeveralRooms(List<Pending> batch) {
-        return batch.stream().anyMatch(p -> !p.roomId.equals(batch.get(0).roomId));
-    }
-
-    /**
-     * Each room's sends of the batch once more, in transactions of their own, side by side: a batch of several
-     * rooms that gave up waiting (for one room's lock, held by a stuck transaction, say: lock_timeout) fails only
-     * the sends of the rooms that still cannot be written, and the others' commit. Each room's sends are
-     * answered as soon as its own transaction ends, not when the slowest room's does.
-     */
-    private Uni<Slot[]> roomByRoom(List<Pending> batch) {
-        Slot[] slots = new Slot[batch.size()];
-        Map<UUID, List<Integer>> byRoom = new LinkedHashMap<>();
-        for (int i = 0; i < batch.size(); i++) {
-            byRoom.computeIfAbsent(batch.get(i).roomId, room -> new ArrayList<>())
-                    .add(i);
-        }
-        List<Uni<Void>> rooms = new ArrayList<>(byRoom.size());
-        for (List<Integer> indices : byRoom.values()) {
-            List<Pending> sends = indices.stream().map(batch::get).toList();
-            rooms.add(run(sends).onItemOrFailure().transform((done, failure) -> {
-                Slot[] own = done != null
-                        ? done
-                        : sends.stream().map(p -> Slot.failed(failure)).toArray(Slot[]::new);
-                deliver(sends, own);
-                indices.forEach(i -> slots[i] = Slot.DELIVERED);
-                return null;
-            }));
-        }
-        return Uni.join().all(rooms).andFailFast().map(ignored -> slots);
+        return attempt(batch).onFailure(InsertFailed.class).recoverWithUni(() -> oneByOne(batch));
     }
 
     /**
@@ -404,6 +392,8 @@ class SendBatcher {
         final ArrayDeque<Pending> queue = new ArrayDeque<>();
         boolean ready;
         boolean running;
+        /** Its next transaction holds its sends only (see {@link #putBack}). */
+        boolean alone;
 
         Lane(UUID roomId) {
             this.roomId = roomId;
@@ -423,9 +413,6 @@ class SendBatcher {
         /** The message already stored under this request's clientMessageId (200). */
         MessageView existing;
 
-        /** Already published and answered (room by room): nothing left to do at the batch's end. */
-        static final Slot DELIVERED = new Slot();
-
         static Slot failed(Throwable failure) {
             Slot slot = new Slot();
             slot.failure = failure;
@@ -433,9 +420,6 @@ class SendBatcher {
         }
 
         void answer(Pending pending) {
-            if (this == DELIVERED) {
-                return;
-            }
             if (failure != null) {
                 pending.fail(failure);
             } else if (created != null) {

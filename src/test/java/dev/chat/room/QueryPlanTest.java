@@ -172,8 +172,8 @@ class QueryPlanTest {
     }
 
     /**
-     * A batch of the big room's writer, who sent all of its 100,000 messages, with clientMessageIds and a reply:
-     * every lookup of the batch (membership, reply target, earlier clientMessageId, watermarks) is a probe of the
+     * A batch of two rooms: the big room's writer, who sent all of its 100,000 messages, and a reader in a room of
+     * its own, with clientMessageIds and a reply: every lookup of the batch (membership, reply target, earlier clientMessageId, watermarks) is a probe of the
      * row it names, not a walk over the room's messages or members or over the sender's messages.
      */
     @Test
@@ -192,13 +192,22 @@ class QueryPlanTest {
                 .iterator()
                 .next()
                 .getUUID(0);
+        // Two rooms in one batch: the writer's sends go to the big room, the reader's to a room of its own.
+        UUID readersRoom = pool.preparedQuery(
+                        "SELECT room_id FROM memberships WHERE user_id = $1 AND room_id <> $2 LIMIT 1")
+                .execute(Tuple.of(readerId(), bigRoom))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getUUID(0);
         for (int i = 0; i < n; i++) {
-            rooms[i] = bigRoom;
-            ids[i] = UUID.randomUUID();
             senders[i] = i % 2 == 0 ? writerId : readerId();
+            rooms[i] = i % 2 == 0 ? bigRoom : readersRoom;
+            ids[i] = UUID.randomUUID();
             bodies[i] = "batch " + i;
             clientIds[i] = UUID.randomUUID().toString();
-            replies[i] = i == 3 ? target : null;
+            replies[i] = i == 2 ? target : null;
         }
         // Run by EXPLAIN ANALYZE, in a transaction rolled back: the other plans' fixture stays as it is.
         SqlConnection connection = pool.getConnection().await().indefinitely();
