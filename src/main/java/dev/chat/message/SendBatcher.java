@@ -303,7 +303,8 @@ class SendBatcher {
                     })
                     .onFailure()
                     .recoverWithItem(failure -> {
-                        slots[k] = Slot.failed(failure instanceof InsertFailed ? failure.getCause() : failure);
+                        slots[k] = new Slot();
+                        slots[k].failure = failure instanceof InsertFailed ? failure.getCause() : failure;
                         return null;
                     }));
         }
@@ -412,12 +413,6 @@ class SendBatcher {
         long position;
         /** The message already stored under this request's clientMessageId (200). */
         MessageView existing;
-
-        static Slot failed(Throwable failure) {
-            Slot slot = new Slot();
-            slot.failure = failure;
-            return slot;
-        }
 
         void answer(Pending pending) {
             if (failure != null) {
